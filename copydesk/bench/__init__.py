@@ -1,0 +1,1 @@
+"""The benchmark harness: copydesk and the anchors side by side, in one run. Nothing imports this."""
