@@ -1,0 +1,81 @@
+"""The HTML door: bytes/str -> decode -> parse -> metadata -> segment -> score -> select -> Article."""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from . import dom, score, select
+from .article import ERROR, OK, TIMEOUT, Article, failed
+from .decode import PageError, load
+from .metadata import complete_metadata, extract_metadata
+from .options import Options
+from .segment import segment
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _deadline(timeout: float | None):
+    if timeout is None:
+        return None
+    end = time.monotonic() + timeout
+
+    def check() -> None:
+        if time.monotonic() > end:
+            raise _Timeout
+
+    return check
+
+
+def extract(page: bytes | str, *, url: str | None = None, options: Options | None = None,
+            http_charset: str | None = None, **kw: Any) -> Article:
+    """Extract the main content and metadata of one HTML page.
+
+    `page` is the raw bytes (any charset) or decoded text; `http_charset` is the charset of the HTTP
+    Content-Type header when known. Keyword options override `options` (see `Options`). Never raises
+    for a bad page: the Article's `status` and `reason` say what went wrong. Raises TypeError for
+    arguments of the wrong type and for unknown options."""
+    opts = Options.make(options, **kw)
+    try:
+        p = load(page, url, max_bytes=opts.max_bytes, http_charset=http_charset)
+    except PageError as e:
+        return failed(e.status, e.reason, url=url)
+    check = _deadline(opts.timeout)
+    try:
+        return _extract(p.text, url, opts, list(p.warnings), check)
+    except _Timeout:
+        return failed(TIMEOUT, f"extraction took longer than timeout={opts.timeout}s", url=url)
+    except RecursionError:
+        return failed(ERROR, "the page is nested too deeply to process", url=url)
+    except MemoryError:
+        return failed(ERROR, "out of memory while processing the page", url=url)
+
+
+def _extract(html: str, url: str | None, opts: Options, warnings: list[str], check) -> Article:
+    tree, w = dom.parse(html)
+    warnings += w
+    if check:
+        check()
+    meta = extract_metadata(tree, url) if opts.with_metadata else None
+    body = tree.body
+    if body is None:
+        return failed("empty", "the page has no body", url=url, warnings=tuple(warnings))
+    segs = segment(body, include_images=opts.include_images, include_links=opts.include_links, check=check)
+    if check:
+        check()
+    score.score(segs)
+    result = select.select(segs, opts, title=meta.title if meta else None)
+    if meta is not None:
+        meta = complete_metadata(meta, body_text="\n".join(b.text for b in result.blocks),
+                                 body_blocks=len(result.blocks), link_density=result.link_density)
+    status, reason = (OK, None) if result.blocks else ("empty", result.reason or "no main content found")
+    m: dict[str, Any] = {}
+    if meta is not None:
+        m = {f: getattr(meta, f) for f in meta.__dataclass_fields__}
+        m["title"] = meta.title or result.title
+    else:
+        m["title"] = result.title
+    return Article(status=status, url=url, blocks=result.blocks, captions=result.captions,
+                   comments=result.comments if opts.include_comments else (), reason=reason,
+                   warnings=tuple(warnings), **m)

@@ -1,0 +1,104 @@
+"""Every heuristic of the HTML engine in one place (Readability's rule): tag sets, class/id vocab,
+flags, thresholds. The scorer's learned weights live in copydesk/models/; this is what it reads."""
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborNode
+
+from .article import CAPTION, CODE, HEADING, IMAGE, LIST, PARAGRAPH, QUOTE, TABLE
+
+__all__ = ["CAPTION", "CODE", "HEADING", "IMAGE", "LIST", "PARAGRAPH", "QUOTE", "TABLE"]
+
+# Never text of the article (their text is code, UI or invisible).
+SKIP_TAGS = frozenset(
+    "script style noscript template svg math iframe frame frameset object embed canvas video audio head "
+    "button select option textarea input label map area dialog datalist meter progress link meta".split()
+)
+# Elements that start a new text run.
+BLOCK_TAGS = frozenset(
+    "p h1 h2 h3 h4 h5 h6 li dd dt blockquote pre table thead tbody tfoot tr td th caption div section "
+    "article main header footer nav aside form ul ol dl figure figcaption address center fieldset details "
+    "summary hr body menu legend hgroup".split()
+)
+KIND_OF_TAG = {
+    "h1": HEADING, "h2": HEADING, "h3": HEADING, "h4": HEADING, "h5": HEADING, "h6": HEADING,
+    "li": LIST, "blockquote": QUOTE, "pre": CODE, "figcaption": CAPTION, "caption": CAPTION,
+}
+
+# Flags inherited down the tree (bits).
+F_NAV, F_HEADER, F_FOOTER, F_ASIDE, F_FORM, F_ARTICLE, F_MAIN, F_LI, F_TABLE, F_COMMENT, F_CAPTION, \
+    F_HIDDEN, F_BYLINE, F_FIGURE, F_QUOTE, F_ADDRESS = (1 << i for i in range(16))
+FLAG_NAMES = ("nav", "header", "footer", "aside", "form", "article", "main", "li", "table", "comment", "caption",
+              "hidden", "byline", "figure", "quote", "address")
+TAG_FLAGS = {
+    "nav": F_NAV, "header": F_HEADER, "footer": F_FOOTER, "aside": F_ASIDE, "form": F_FORM, "article": F_ARTICLE,
+    "main": F_MAIN, "li": F_LI, "td": F_TABLE, "th": F_TABLE, "figure": F_FIGURE, "blockquote": F_QUOTE,
+    "address": F_ADDRESS, "menu": F_NAV,
+}
+ROLE_FLAGS = {"navigation": F_NAV, "banner": F_HEADER, "contentinfo": F_FOOTER, "complementary": F_ASIDE,
+              "main": F_MAIN, "article": F_ARTICLE, "menu": F_NAV, "menubar": F_NAV, "dialog": F_ASIDE,
+              "alert": F_ASIDE, "search": F_FORM}
+
+# Class/id/role/itemprop vocabulary (Readability's idea, widened), matched as whole tokens of the
+# lower-cased class/id string split on non-alphanumerics ("article-body" -> "article", "body").
+NEGATIVE_TOKENS = frozenset("""
+comment comments commentlist meta footer footnote footnotes foot related relateds share sharing sharebar social
+sidebar side widget widgets nav navbar navigation menu menus breadcrumb breadcrumbs promo promos sponsored sponsor
+ad ads advert advertisement adsense banner popup modal cookie cookies consent gdpr newsletter subscribe
+subscription signup login register paywall tag tags tagcloud byline author bio masthead outbrain taboola
+disqus recommended recommendation recommendations trending popular mostread pagination pager toolbar tools print
+email skip header topbar rail teaser teasers more next prev previous links linklist sitemap copyright legal
+disclaimer dropdown overlay offcanvas drawer carousel slider rating vote votes poll follow shoutbox sponsors
+partner partners cta alert notice notification breaking ticker marquee jump jumplinks toc tab tabs facebook
+twitter linkedin whatsapp pinterest reddit instagram youtube rss feed calendar archive archives categories
+category labels contact search form button btn icon logo brand avatar thumbnail thumb gallery video player
+caption credit photo image img figure inline aside callout box card cards list listing feature features also
+read reading upnext zergnet recirc recirculation hidden
+""".split())
+POSITIVE_TOKENS = frozenset("""
+article articlebody articletext body content contents entry main page post postbody postcontent text blog
+story storybody prose richtext markdown hentry news detail single paragraph para copy abstract summary lead intro
+description instapaper
+""".split())
+COMMENT_TOKENS = frozenset("comment comments commentlist disqus respond replies reply discussion".split())
+CAPTION_TOKENS = frozenset("caption captions credit credits figcaption wp-caption".split())
+# Whole class words that hide an element on every screen ("hidden-xs" hides on small screens only: kept).
+HIDDEN_WORDS = frozenset("hidden hide invisible offscreen visuallyhidden visually-hidden sr-only screen-reader-text "
+                         "d-none display-none u-hidden is-hidden".split())
+BYLINE_TOKENS = frozenset("byline author authors dateline timestamp pubdate date".split())
+TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+STYLE_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+# A table is data (kept as a table) unless it holds layout: nested tables or block content.
+LAYOUT_IN_TABLE = "table, div, p, ul, ol, h1, h2, h3, blockquote, article, section, form"
+DATA_TABLE_MAX_CHARS_PER_CELL = 400
+
+
+def is_data_table(node: LexborNode) -> bool:
+    """True for a table of data (rows and cells), False for a table used for page layout."""
+    if node.css_first(LAYOUT_IN_TABLE) is not None:
+        return False
+    cells = node.css("td, th")
+    if len(cells) < 2:
+        return False
+    text = node.text(deep=True)
+    return len(text) / len(cells) <= DATA_TABLE_MAX_CHARS_PER_CELL
+
+
+# Sentence-ending punctuation in many scripts.
+END_PUNCT = frozenset(".!?…。！？؟।\"'”’»)")
+PUNCT = re.compile(r"[.,;:!?。、，；：！？«»“”\"()\u060c\u061f]")
+DIGITS = re.compile(r"\d")
+UI_WORDS = re.compile(
+    r"\b(?:cookie|cookies|privacy|subscribe|sign up|sign in|log in|login|newsletter|share|tweet|follow us|"
+    r"all rights reserved|terms of (?:use|service)|advertis\w*|read more|click here|related|comments?|"
+    r"copyright|datenschutz|impressum|anmelden|abonnieren|teilen|weiterlesen|kommentare?|"
+    r"mentions légales|confidentialité|partager|s'abonner|connexion|lire la suite|commentaires?|"
+    r"privacidad|suscríbete|compartir|leer más|comentarios?|iniciar sesión|"
+    r"privacy|iscriviti|condividi|leggi anche|commenti|"
+    r"подписаться|поделиться|комментари\w*|читать далее|войти|реклама|"
+    r"prywatności|udostępnij|komentarze|zaloguj)\b",
+    re.I,
+)
+COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|&copy;", re.I)
