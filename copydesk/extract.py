@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import time
+from dataclasses import fields
+from datetime import datetime
 from typing import Any
 
 from . import dom, score, select
@@ -10,6 +12,9 @@ from .decode import PageError, load
 from .metadata import complete_metadata, extract_metadata
 from .options import Options
 from .segment import segment
+
+
+ARTICLE_FIELDS = frozenset(f.name for f in fields(Article))
 
 
 class _Timeout(Exception):
@@ -29,11 +34,12 @@ def _deadline(timeout: float | None):
 
 
 def extract(page: bytes | str, *, url: str | None = None, options: Options | None = None,
-            http_charset: str | None = None, **kw: Any) -> Article:
+            http_charset: str | None = None, now: datetime | None = None, **kw: Any) -> Article:
     """Extract the main content and metadata of one HTML page.
 
     `page` is the raw bytes (any charset) or decoded text; `http_charset` is the charset of the HTTP
-    Content-Type header when known. Keyword options override `options` (see `Options`). Never raises
+    Content-Type header when known; `now` the time the page was fetched (e.g. the WARC date), which
+    resolves relative dates ("3 days ago"). Keyword options override `options` (see `Options`). Never raises
     for a bad page: the Article's `status` and `reason` say what went wrong. Raises TypeError for
     arguments of the wrong type and for unknown options."""
     opts = Options.make(options, **kw)
@@ -43,7 +49,7 @@ def extract(page: bytes | str, *, url: str | None = None, options: Options | Non
         return failed(e.status, e.reason, url=url)
     check = _deadline(opts.timeout)
     try:
-        return _extract(p.text, url, opts, list(p.warnings), check)
+        return _extract(p.text, url, opts, list(p.warnings), check, now)
     except _Timeout:
         return failed(TIMEOUT, f"extraction took longer than timeout={opts.timeout}s", url=url)
     except RecursionError:
@@ -52,12 +58,12 @@ def extract(page: bytes | str, *, url: str | None = None, options: Options | Non
         return failed(ERROR, "out of memory while processing the page", url=url)
 
 
-def _extract(html: str, url: str | None, opts: Options, warnings: list[str], check) -> Article:
+def _extract(html: str, url: str | None, opts: Options, warnings: list[str], check, now: datetime | None) -> Article:
     tree, w = dom.parse(html)
     warnings += w
     if check:
         check()
-    meta = extract_metadata(tree, url) if opts.with_metadata else None
+    meta = extract_metadata(tree, url, now=now) if opts.with_metadata else None
     body = tree.body
     if body is None:
         return failed("empty", "the page has no body", url=url, warnings=tuple(warnings))
@@ -72,7 +78,7 @@ def _extract(html: str, url: str | None, opts: Options, warnings: list[str], che
     status, reason = (OK, None) if result.blocks else ("empty", result.reason or "no main content found")
     m: dict[str, Any] = {}
     if meta is not None:
-        m = {f: getattr(meta, f) for f in meta.__dataclass_fields__}
+        m = {f: getattr(meta, f) for f in meta.__dataclass_fields__ if f in ARTICLE_FIELDS}
         m["title"] = meta.title or result.title
     else:
         m["title"] = result.title

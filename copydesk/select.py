@@ -3,13 +3,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from . import heuristics as H
 from .article import Block
 from .options import Options
+from .score import best_run
 from .segment import Seg
 
-# Probability thresholds per `favor`: (to seed the main region, to keep a segment inside it).
-THRESHOLDS = {"precision": (0.6, 0.55), "balanced": (0.5, 0.45), "recall": (0.4, 0.3)}
+# Per `favor`: (probability that seeds the article's run, probability to keep a segment inside it,
+# probability to keep one outside it).
+THRESHOLDS = {"precision": (0.5, 0.6, 0.95), "balanced": (0.5, 0.45, 0.9), "recall": (0.4, 0.3, 0.75)}
+RUN_WEIGHT_CAP = 1000  # chars: a segment's weight in the run is sqrt(min(chars, cap))
+TITLE_MIN_CHARS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,23 +28,8 @@ class Selection:
     reason: str | None = None
 
 
-def _best_region(segs: list[Seg], t: float) -> tuple[int, int]:
-    """The contiguous run of segments maximising sum((p - t) * weight): the article's span."""
-    best, best_lo, best_hi = 0.0, 0, -1
-    cur, lo = 0.0, 0
-    for i, s in enumerate(segs):
-        gain = (s.p - t) * (min(s.chars, 1000) ** 0.5)
-        if cur <= 0:
-            cur, lo = gain, i
-        else:
-            cur += gain
-        if cur > best:
-            best, best_lo, best_hi = cur, lo, i
-    return best_lo, best_hi
-
-
 def to_blocks(segs: list[Seg]) -> list[Block]:
-    """Segments -> Blocks; consecutive list items of one list become one list block."""
+    """Segments -> Blocks; consecutive items of one list become one list block."""
     out: list[Block] = []
     i = 0
     while i < len(segs):
@@ -64,26 +55,46 @@ def to_blocks(segs: list[Seg]) -> list[Block]:
     return out
 
 
+def _is_title(s: Seg, title: str | None) -> bool:
+    if s.kind != H.HEADING or s.chars < TITLE_MIN_CHARS:
+        return False
+    return s.level == 1 or (title is not None and s.text.lower() in title.lower())
+
+
 def select(segs: list[Seg], opts: Options, title: str | None = None) -> Selection:
-    t_seed, t_keep = THRESHOLDS[opts.favor]
-    total = sum(s.chars for s in segs) or 1
-    link_density = sum(s.link_chars for s in segs) / total
     if not segs:
         return Selection((), (), (), None, 0.0, "the page has no text")
-    lo, hi = _best_region(segs, t_seed)
+    t_run, t_in, t_out = THRESHOLDS[opts.favor]
+    total = sum(s.chars for s in segs) or 1
+    link_density = sum(s.link_chars for s in segs) / total
+    p = np.array([s.p for s in segs], dtype=np.float32)
+    weight = np.sqrt(np.minimum(np.array([s.chars for s in segs], dtype=np.float32), RUN_WEIGHT_CAP))
+    lo, hi = best_run(p, weight, t_run)
     if hi < lo:
         return Selection((), (), (), None, link_density, "no part of the page reads as an article")
     chosen: list[Seg] = []
     captions: list[str] = []
     comments: list[str] = []
-    for s in segs[lo:hi + 1]:
+    headline = None
+    for s in segs:
+        inside = lo <= s.index <= hi
         if s.flags & H.F_COMMENT:
-            comments.append(s.text)
+            if inside or s.p >= t_in:
+                comments.append(s.text)
             continue
         if s.kind == H.CAPTION:
-            captions.append(s.text)
+            if inside:
+                captions.append(s.text)
             continue
-        if s.p >= t_keep and (s.kind != H.TABLE or opts.include_tables):
-            chosen.append(s)
-    h1 = next((s.text for s in segs if s.kind == H.HEADING and s.level == 1), None)
-    return Selection(tuple(to_blocks(chosen)), tuple(captions), tuple(comments), h1, link_density)
+        if not (s.p >= t_in if inside else s.p >= t_out):
+            continue
+        if s.kind == H.TABLE and not opts.include_tables:
+            continue
+        # the headline belongs in `title`, not in the body
+        if not chosen and headline is None and _is_title(s, title):
+            headline = s.text
+            continue
+        chosen.append(s)
+    if headline is None:
+        headline = next((s.text for s in segs[:hi + 1] if s.kind == H.HEADING and s.level == 1), None)
+    return Selection(tuple(to_blocks(chosen)), tuple(captions), tuple(comments), headline, link_density)

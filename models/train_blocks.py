@@ -30,6 +30,7 @@ WORD = re.compile(r"\w+")
 SPACE = re.compile(r"\s+")
 TRAIN = (("dragnet", "train", 1.0), ("cleaneval", None, 0.5), ("trafilatura-eval-dev", None, 1.0))
 HIDDEN = (48, 24)
+HIDDEN2 = (16,)
 SEED = 7
 
 
@@ -82,56 +83,79 @@ def page_rows(raw: bytes, rec: dict):
         return None
     x = score.features(segs)
     y = label_text(segs, rec["text"]) if rec.get("text") is not None else label_snippets(segs, rec["with"], rec["without"])
-    keep = [i for i, v in enumerate(y) if v is not None]
-    if not keep:
+    known = np.array([v is not None for v in y])
+    if not known.any():
         return None
-    w = np.array([np.sqrt(min(segs[i].chars, 2000)) for i in keep], dtype=np.float32)
-    return x[keep], np.array([y[i] for i in keep], dtype=np.float32), w
+    yy = np.array([v or 0.0 for v in y], dtype=np.float32)
+    w = np.sqrt(np.minimum([s.chars for s in segs], 2000)).astype(np.float32) * known
+    return segs, x, yy, w
+
+
+def fit(X: np.ndarray, Y: np.ndarray, W: np.ndarray, hidden: tuple[int, ...]) -> dict:
+    from sklearn.neural_network import MLPClassifier
+
+    keep = W > 0
+    X, Y, W = X[keep], Y[keep], W[keep]
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    scale = np.where(scale > 1e-6, scale, 1.0)
+    clf = MLPClassifier(hidden_layer_sizes=hidden, alpha=1e-3, max_iter=40, early_stopping=True,
+                        random_state=SEED, batch_size=512, learning_rate_init=2e-3)
+    clf.fit((X - mean) / scale, Y, sample_weight=W)
+    return {"mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(), "hidden": list(hidden),
+            "layers": [(w.round(5).tolist(), b.round(5).tolist()) for w, b in zip(clf.coefs_, clf.intercepts_)]}
+
+
+def to_net(d: dict) -> dict:
+    return {"mean": np.asarray(d["mean"], dtype=np.float32), "scale": np.asarray(d["scale"], dtype=np.float32),
+            "layers": [(np.asarray(w, dtype=np.float32), np.asarray(b, dtype=np.float32)) for w, b in d["layers"]]}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
     ap.add_argument("--out", default=str(ROOT / "copydesk" / "models" / "blocks.json"))
+    ap.add_argument("--folds", type=int, default=3)
     args = ap.parse_args()
     bl = load_benchlib(Path(args.shared))
-    xs, ys, ws = [], [], []
+    pages = []
     stats = {}
     t0 = time.time()
     for name, split, weight in TRAIN:
-        pages = 0
+        n = 0
         for _id, raw, rec in bl.iter_pages(name, root=str(Path(args.shared) / "benchmarks")):
             if split and rec.get("split") != split:
                 continue
             r = page_rows(raw, rec)
             if r is None:
                 continue
-            x, y, w = r
+            segs, x, y, w = r
             w = w * weight / max(1.0, float(w.sum()) / 200.0)  # pages count alike, whatever their length
-            xs.append(x)
-            ys.append(y)
-            ws.append(w)
-            pages += 1
-        stats[name] = pages
-    X = np.vstack(xs)
-    Y = np.concatenate(ys)
-    W = np.concatenate(ws)
-    print(f"{len(Y)} segments from {stats} in {time.time() - t0:.0f}s; positive share {Y.mean():.3f}")
-    from sklearn.neural_network import MLPClassifier
-    from sklearn.preprocessing import StandardScaler
-
-    scaler = StandardScaler().fit(X)
-    scale = np.where(scaler.scale_ > 1e-6, scaler.scale_, 1.0)
-    Xs = (X - scaler.mean_) / scale
-    clf = MLPClassifier(hidden_layer_sizes=HIDDEN, alpha=1e-3, max_iter=60, early_stopping=True,
-                        random_state=SEED, batch_size=512, learning_rate_init=2e-3)
-    clf.fit(Xs, Y, sample_weight=W)
-    print("train accuracy", clf.score(Xs, Y))
-    model = {
-        "kind": "mlp", "features": int(X.shape[1]), "hidden": list(HIDDEN), "trained_on": stats,
-        "mean": scaler.mean_.round(6).tolist(), "scale": scale.round(6).tolist(),
-        "layers": [(w.round(5).tolist(), b.round(5).tolist()) for w, b in zip(clf.coefs_, clf.intercepts_)],
-    }
+            pages.append((segs, x, y, w))
+            n += 1
+        stats[name] = n
+    print(f"{sum(len(p[2]) for p in pages)} segments from {stats} in {time.time() - t0:.0f}s")
+    # stage 1 on all pages; out-of-fold stage-1 probabilities feed stage 2's training
+    X = np.vstack([p[1] for p in pages])
+    Y = np.concatenate([p[2] for p in pages])
+    W = np.concatenate([p[3] for p in pages])
+    stage1 = fit(X, Y, W, HIDDEN)
+    print(f"stage 1 trained ({time.time() - t0:.0f}s)")
+    fold_of = np.arange(len(pages)) % args.folds
+    oof: list[np.ndarray | None] = [None] * len(pages)
+    for k in range(args.folds):
+        tr = [i for i in range(len(pages)) if fold_of[i] != k]
+        net = to_net(fit(np.vstack([pages[i][1] for i in tr]), np.concatenate([pages[i][2] for i in tr]),
+                         np.concatenate([pages[i][3] for i in tr]), HIDDEN))
+        for i in range(len(pages)):
+            if fold_of[i] == k:
+                oof[i] = score.mlp(net, pages[i][1])
+        print(f"fold {k} done ({time.time() - t0:.0f}s)")
+    X2 = np.vstack([score.features2(p[0], oof[i]) for i, p in enumerate(pages)])
+    stage2 = fit(X2, Y, W, HIDDEN2)
+    print(f"stage 2 trained ({time.time() - t0:.0f}s)")
+    model = {"kind": "mlp-2stage", "trained_on": stats, "features": [int(X.shape[1]), int(X2.shape[1])],
+             "stage1": stage1, "stage2": stage2}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(model, separators=(",", ":")))
     print("wrote", args.out, Path(args.out).stat().st_size, "bytes")
