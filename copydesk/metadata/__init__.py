@@ -1,9 +1,20 @@
-"""Article metadata from the same parse as the body (being written: see issue 3)."""
+"""Article metadata from the same parse as the body.
+
+`extract_metadata` reads the unmodified tree once, right after parsing: JSON-LD first, then
+microdata/RDFa, OpenGraph/Twitter, <meta> names, <time>, visible bylines and datelines, the URL,
+<link rel=canonical>, <html lang>, in that order of trust. `complete_metadata` adds what needs the
+extracted body: the detected language and the page type. Neither raises: a field is None (or empty)
+when nothing supports it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from selectolax.lexbor import LexborHTMLParser
+
+from .language import detect_language, normalise_lang
+from .pagetype import page_type
+from .reader import read
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,17 +34,34 @@ class Metadata:
     language: str | None = None
     language_declared: str | None = None
     language_detected: str | None = None
+    # schema.org types seen on the page (lower case): the structured hint for `page_type`
+    schema_types: tuple[str, ...] = ()
 
 
-def extract_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
-    """Read metadata from an unmodified tree (scripts still in place, for JSON-LD)."""
-    node = tree.css_first("title")
-    title = node.text(strip=True) if node is not None else None
-    html = tree.css_first("html")
-    lang = html.attributes.get("lang") if html is not None else None
-    return Metadata(title=title or None, language=lang, language_declared=lang)
+def extract_metadata(tree: LexborHTMLParser, url: str | None, *, now: datetime | None = None) -> Metadata:
+    """Read metadata from an unmodified tree (scripts still in place, for JSON-LD).
+
+    `now`: the reference time for relative dates ("3 days ago") and year-less dates, e.g. the
+    WARC record's date; without it those give no date. Dates after `now` (or today) are rejected."""
+    try:
+        fields = read(tree, url, now=now)
+    except Exception:  # noqa: BLE001 - metadata must never sink the page; keep what is certain
+        fields = {}
+        node = tree.css_first("title")
+        if node is not None:
+            fields["title"] = node.text(strip=True) or None
+    return Metadata(**fields)
 
 
 def complete_metadata(meta: Metadata, *, body_text: str, body_blocks: int, link_density: float) -> Metadata:
     """Finish with what the body tells: detected language, page type."""
-    return replace(meta, page_type="article" if body_blocks else "other")
+    detected = detect_language(body_text or "")
+    declared = normalise_lang(meta.language_declared)
+    # the declared language is kept when detection has too little text or agrees on the base language
+    language = detected or declared
+    ptype = page_type(meta.schema_types, url=meta.canonical_url, body_text=body_text or "", body_blocks=body_blocks,
+                      link_density=link_density, has_date=bool(meta.date_published), has_author=bool(meta.authors))
+    return replace(meta, language=language, language_detected=detected, page_type=ptype)
+
+
+__all__ = ["Metadata", "complete_metadata", "extract_metadata"]

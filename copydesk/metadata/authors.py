@@ -1,0 +1,117 @@
+"""Author names: from whatever a source holds (a byline, a URL, "By X and Y | Staff") to a tuple of
+person names, or () when nothing there is a name."""
+from __future__ import annotations
+
+import re
+
+MAX_NAME_CHARS = 60  # longer strings are sentences, not names
+MAX_NAME_WORDS = 6
+MAX_AUTHORS = 12
+
+# "By", "Von", "Par", "Por", "Di", "Door", "Autor:" ... at the start of a byline, in many languages.
+BY_PREFIX = re.compile(
+    r"^\s*(?:(?:written|posted|published|text|reported|photos?|story|words)\s+(?:by|von)\b|by\b|von\b|par\b|por\b|"
+    r"di\b|da\b|door\b|av\b|af\b|przez\b|autor(?:in|ka)?\b|author\b|auteur\b|redakcja\b|text\b|texte\b|"
+    r"tekst\b|from\b|ein beitrag von\b|un article de\b|geschrieben von\b|verfasst von\b|escrito por\b|"
+    r"scritto da\b|napisał[a]?\b|от\b|автор\b)\s*[:\-–]?\s*", re.I)
+# Lower-case conjunctions only: "E." in "John E. Smith" is an initial, not Italian "e".
+SEPARATORS = re.compile(r"\s*(?:;|\||/|•|·|,|&|\b(?:and|und|et|y|e|i|oraz|en|og|och|ve|и)\b)\s*")
+# Things that make a candidate not a person's name.
+URL_LIKE = re.compile(r"https?://|www\.|\.(?:com|org|net|de|html?)\b|@|\\u|[{}<>=]", re.I)
+HAS_DIGIT = re.compile(r"\d")
+# Trailing or embedded roles, dates and places ("Jane Doe, Senior Editor", "John Smith - 3 May 2019").
+ROLE_WORDS = frozenset("""
+staff writer editor editors reporter reporters correspondent correspondents columnist contributor contributors
+contributing senior chief managing deputy associate executive news desk team redaktion redakteur redakteurin
+rédaction rédacteur redacción redazione redactie redakcja press presse agency agentur agence agencia
+photographer fotograf photos photo foto bilder images guest gast autor author authors admin administrator
+webmaster moderator posted published updated aktualisiert veröffentlicht publié publicado pubblicato
+opublikowano mitarbeiter freelance freier journalist journalistin journaliste periodista giornalista
+dziennikarz dziennikarka professor prof dr phd md ceo cto founder cofounder co-founder president director
+manager head lead intern student students anonymous unknown user users member guestauthor sponsored content
+""".split())
+# Whole values that are never a person ("Staff", "Admin", "Redaktion" ...).
+NOT_A_NAME = frozenset("""
+staff admin administrator editor editors redaktion rédaction redacción redazione redactie redakcja newsroom
+team webmaster anonymous unknown guest user author autor auteur null none undefined n/a na
+""".split())
+NAME_CHAR = re.compile(r"^[^\W\d_][\w'’.\-]*$")
+SOCIAL = re.compile(r"^@\w+|\b(?:twitter|facebook|instagram|linkedin|e-?mail|mail)\b", re.I)
+NICKNAME = re.compile(r"^(?=.*[^\W\d_])[\w.\-]{2,30}$")
+ABBREV_END = re.compile(r"\b(?:Jr|Sr|[A-Z])\.$")
+PARENS = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
+SPACE = re.compile(r"\s+")
+LOWER_PARTICLES = frozenset("van von der den de da di du del della la le y bin al ten ter zu dos das".split())
+
+
+def _clean_one(part: str, strip_roles: bool = True, nicknames: bool = False) -> str | None:
+    part = PARENS.sub(" ", part)
+    part = BY_PREFIX.sub("", part.strip(), count=1)
+    part = part.strip(" \t\n\r-–—:,;|·•*\"'“”„«»")
+    if part.endswith(".") and not ABBREV_END.search(part):
+        part = part.rstrip(".")
+    if nicknames and NICKNAME.match(part) and part.lower() not in NOT_A_NAME:
+        return part  # a user name written by the page itself as the author link ("gizzmo", "c1ph4")
+    if not part or len(part) > MAX_NAME_CHARS:
+        return None
+    if URL_LIKE.search(part) or HAS_DIGIT.search(part) or SOCIAL.search(part):
+        return None
+    words = part.split()
+    # drop role words at the end ("Jane Doe Staff Writer") and at the start ("Editor Jane Doe")
+    while strip_roles and words and words[-1].lower().strip(".,") in ROLE_WORDS:
+        words.pop()
+    while strip_roles and words and words[0].lower().strip(".,:") in ROLE_WORDS:
+        words.pop(0)
+    if not words or len(words) > MAX_NAME_WORDS:
+        return None
+    if not all(NAME_CHAR.match(w) for w in words):
+        return None
+    # a name has at least one capitalised word (or is written all in capitals)
+    if not any(w[0].isupper() for w in words if w.lower() not in LOWER_PARTICLES):
+        return None
+    name = " ".join(words)
+    if name.lower() in NOT_A_NAME:
+        return None
+    if name.isupper() and len(name) > 3:
+        name = name.title()
+    return name
+
+
+def clean_authors(values: object, *, allow_single_word: bool = True, organisations: bool = False,
+                  nicknames: bool = False) -> tuple[str, ...]:
+    """Names from a string or list of strings; drops URLs, handles, roles, dates and duplicates.
+    `organisations`: the values are organisation names, kept whole (no role words removed).
+    `nicknames`: accept a lone user name (the text of a rel=author link)."""
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, (list, tuple)):
+        return ()
+    out: list[str] = []
+    seen: set[str] = set()
+    for v in values:
+        if not isinstance(v, str):
+            continue
+        v = SPACE.sub(" ", v).strip()
+        if not v or len(v) > 4 * MAX_NAME_CHARS * 2:
+            continue
+        v = BY_PREFIX.sub("", v, count=1)
+        for part in SEPARATORS.split(v):
+            name = _clean_one(part, strip_roles=not organisations, nicknames=nicknames)
+            if not name:
+                continue
+            if not allow_single_word and " " not in name:
+                continue
+            key = name.casefold()
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(name)
+            if len(out) >= MAX_AUTHORS:
+                return tuple(out)
+    return tuple(out)
+
+
+def is_person_name(name: str) -> bool:
+    """Looks like "First Last": 2-4 capitalised words (a stricter test for visible bylines)."""
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(w[0].isupper() or w.lower() in LOWER_PARTICLES for w in words)

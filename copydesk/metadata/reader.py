@@ -1,0 +1,656 @@
+"""One pass over the sources of a page's metadata, then the choice per field in order of trust.
+
+Speed: every lexbor selector walks the whole tree (~0.1 ms on a news page), so all the elements that
+can carry metadata are found by ONE selector list (`SCAN_SEL`), in document order, and sorted out in
+Python. The position of a node in that list also tells how near it is to the headline, which is what
+decides between visible dates and bylines. Returns plain fields for `Metadata`."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from html import unescape as html_unescape
+from typing import Any
+from urllib.parse import urljoin
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .authors import clean_authors, is_person_name
+from .dates import date_from_url, find_dates, parse_date
+from .jsonld import LISTING_TYPES, LdData, author_values, parse_ld_scripts, strings_of, text_of, url_of
+from .language import normalise_lang
+from .titles import choose_title, norm
+
+# <meta> keys per field, best first (lower case; RDFa "dc:" and "dc." both appear in the wild).
+TITLE_KEYS = ("og:title", "twitter:title", "dc.title", "dc:title", "dcterms.title", "sailthru.title",
+              "parsely-title", "citation_title", "headline")
+AUTHOR_KEYS = ("author", "article:author", "og:article:author", "dc.creator", "dc:creator", "dcterms.creator",
+               "parsely-author", "sailthru.author", "citation_author", "byl", "authors", "author_name",
+               "creator", "cxenseparse:author", "article.author", "dc.contributor")
+PUBLISHED_KEYS = ("article:published_time", "og:article:published_time", "og:published_time",
+                  "article:published", "datepublished", "published_time", "article.published", "pubdate",
+                  "publishdate", "publish-date", "publish_date", "publication_date", "date.published",
+                  "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date", "dc:date",
+                  "dcterms.date", "dcterms.created", "dc.date.created", "citation_publication_date",
+                  "citation_date", "citation_online_date", "date", "article.created", "created", "datecreated",
+                  "original-publish-date", "cxenseparse:recs:publishtime", "displaydate", "release_date",
+                  "og:pubdate", "date_published", "article_date_original", "pdate", "uploaddate")
+MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
+                 "dc.date.modified", "dcterms.modified", "last-modified", "lastmod", "article.updated",
+                 "modified_time", "dateupdated", "updated_time")
+SITE_KEYS = ("og:site_name", "application-name", "al:android:app_name", "dc.publisher", "dc:publisher",
+             "dcterms.publisher", "publisher", "twitter:app:name:iphone", "copyright")
+DESC_KEYS = ("og:description", "description", "twitter:description", "dc.description", "dc:description",
+             "dcterms.description", "sailthru.description", "parsely-description")
+IMAGE_KEYS = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src",
+              "thumbnail", "parsely-image-url", "sailthru.image.full")
+TAG_KEYS = ("article:tag", "og:article:tag", "news_keywords", "parsely-tags", "sailthru.tags", "article.tags",
+            "citation_keywords", "tags")
+SECTION_KEYS = ("article:section", "og:article:section", "parsely-section", "section", "article.section",
+                "category", "dc.subject", "dc:subject", "cxenseparse:recs:articlesection")
+LANG_KEYS = ("content-language", "og:locale", "dc.language", "dc:language", "language", "inlanguage")
+LICENSE_KEYS = ("license", "dc.rights", "dcterms.license", "dc:rights", "dcterms.rights", "copyright-license")
+
+MAX_META_VALUE = 5000
+MAX_TAGS = 30
+MAX_TAG_CHARS = 60
+MAX_BYLINE_CHARS = 120
+MAX_H1 = 3
+MAX_DATELINE_CHARS = 120
+
+# The one selector list: every element that may carry metadata. Class-name tests are
+# case-insensitive substrings, as sites write "byline", "Byline", "post-author", "entry-date" ...
+SCAN_SEL = ", ".join((
+    "meta", "link[href]", "title", "script[type*=\"ld+json\" i]", "h1", "time", "[itemprop]",
+    "a[rel]", "[class*=\"author\" i]", "[class*=\"autor\" i]", "[class*=\"byline\" i]", ".vcard .fn",
+    "[class*=\"date\" i]", "[class*=\"publish\" i]", "[class*=\"posted\" i]", "[class*=\"time\" i]",
+    # taxonomy link paths: a cheap pre-filter in C (URL paths are lower case in practice);
+    # TAXONOMY_PATH decides
+    "a[href*=\"/tag\"]", "a[href*=\"/categor\"]", "a[href*=\"/kategor\"]", "a[href*=\"/rubri\"]",
+    "a[href*=\"/cat/\"]", "a[href*=\"/section\"]", "a[href*=\"/schlagw\"]", "a[href*=\"/stichw\"]",
+    "a[href*=\"/etiquet\"]", "a[href*=\"/etichet\"]", "a[href*=\"label/\"]", "a[href*=\"/ressort\"]",
+    "a[href*=\"/keyword\"]", "a[href*=\"/mot\"]", "a[href*=\"/trefw\"]",
+))
+AUTHOR_CLASS = re.compile(r"author|autor|byline|\bfn\b", re.I)
+DATE_CLASS = re.compile(r"date|publish|posted|time", re.I)
+# Class names with "date"/"time" that are not a dateline ("update-button", "timeline", "runtime").
+NOT_DATE_CLASS = re.compile(r"timeline|runtime|timer|datepicker|validate|candidate|mandate|update-|"
+                            r"datenschutz|teatime|lifetime", re.I)
+
+# Microdata / RDFa properties read from ordinary elements.
+ITEMPROPS = frozenset({"author", "creator", "datepublished", "datecreated", "datemodified", "headline", "uploaddate",
+                       "articlesection", "keywords", "description"})
+# Link paths that name a category or a tag (the archive pages of blogs and news sites, many languages):
+# group 1 is a category, group 2 a tag.
+TAXONOMY_PATH = re.compile(
+    r"/(?:(category|categories|kategorie|kategorien|categoria|categorie|categorias|kategoria|kategori|rubrik|"
+    r"rubrique|rubriek|rubrica|rubriken|cat|section|sections|ressort|thema-kategorie)|"
+    r"(tag|tags|tagged|schlagwort|schlagworte|stichwort|stichworte|etiqueta|etiquetas|etichetta|tagi|tag-archive|"
+    r"keyword|keywords|mot-cle|mots-cles|trefwoord|label|labels))/", re.I)
+# Containers whose links are site navigation or tag clouds, not this article's categories.
+NAV_CONTAINER = re.compile(r"\b(?:nav|menu|sidebar|widget|footer|breadcrumb|cloud|related|popular|header|dropdown|"
+                           r"toolbar|masthead)", re.I)
+NAV_TAGS = frozenset({"nav", "aside", "footer", "header", "menu"})
+MAX_ANCESTORS = 12
+LICENSE_CC = re.compile(r"creativecommons\.org/(?:licenses|publicdomain)/([a-z\-+]+)/(\d\.\d)", re.I)
+CC_TEXT = re.compile(r"\bCC[\s-](BY(?:[\s-](?:SA|NC|ND)){0,2}|0)(?:[\s-](\d\.\d))?\b", re.I)
+HANDLE_OR_URL = re.compile(r"^(?:@|https?://)")
+HAS_DIGIT = re.compile(r"\d")
+TAG_RE = re.compile(r"<[^>]{0,500}>")
+
+# Dates near the headline: how far (in scanned metadata elements, and in characters of running text)
+# a visible date may sit from the <h1> to count as its dateline.
+NEAR_AFTER = 25  # scanned elements after the headline
+NEAR_BEFORE = 6  # ... and before it (a kicker or a dateline above the headline)
+TEXT_AFTER_CHARS = 400  # running text read after the headline for a written date
+TEXT_BEFORE_CHARS = 150
+MAX_WALK_NODES = 120
+SKIP_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "button", "select", "iframe"})
+MAX_BODY_SCAN = 50_000  # characters of body text searched for a written date when nothing else has one
+
+
+@dataclass
+class Scan:
+    """What the one selector pass found, sorted by kind; `pos` maps nodes to their scan position."""
+
+    meta: dict[str, list[str]] = field(default_factory=dict)
+    links: list[LexborNode] = field(default_factory=list)
+    title: str | None = None
+    scripts: list[str] = field(default_factory=list)
+    h1: list[tuple[int, LexborNode]] = field(default_factory=list)
+    md: dict[str, list[tuple[int, LexborNode]]] = field(default_factory=dict)
+    bylines: list[tuple[int, LexborNode]] = field(default_factory=list)
+    datelines: list[tuple[int, LexborNode]] = field(default_factory=list)
+    taxonomy: list[tuple[int, LexborNode, bool]] = field(default_factory=list)  # (pos, node, is_category)
+    rel_links: list[tuple[int, LexborNode, str]] = field(default_factory=list)  # a[rel] author/license
+
+
+def _scan(tree: LexborHTMLParser) -> Scan:
+    s = Scan()
+    meta = s.meta
+    for i, node in enumerate(tree.css(SCAN_SEL)):
+        tag = node.tag
+        a = node.attributes
+        if tag == "meta":
+            content = a.get("content")
+            if content:
+                content = content.strip()
+                if content and len(content) <= MAX_META_VALUE:
+                    for attr in ("property", "name", "itemprop", "http-equiv"):
+                        key = a.get(attr)
+                        if key:
+                            for k in key.lower().split():
+                                meta.setdefault(k, []).append(content)
+            continue
+        if tag == "link":
+            s.links.append(node)
+            continue
+        if tag == "title":
+            if s.title is None:
+                s.title = norm(node.text(deep=True))
+            continue
+        if tag == "script":
+            text = node.text(deep=True)
+            if text:
+                s.scripts.append(text)
+            continue
+        if tag == "h1":
+            if len(s.h1) < MAX_H1:
+                s.h1.append((i, node))
+            continue
+        ip = a.get("itemprop")
+        if ip:
+            for p in ip.lower().split():
+                if p in ITEMPROPS:
+                    s.md.setdefault(p, []).append((i, node))
+        cls = a.get("class") or ""
+        if tag == "a":
+            href = a.get("href") or ""
+            rel = (a.get("rel") or "").lower().split()
+            if rel:
+                if "author" in rel:
+                    s.bylines.append((i, node))
+                    continue
+                if "license" in rel:
+                    s.rel_links.append((i, node, "license"))
+                if "category" in rel or "tag" in rel:
+                    s.taxonomy.append((i, node, "category" in rel))
+                    continue
+            if href:
+                m = TAXONOMY_PATH.search(href)
+                if m:
+                    s.taxonomy.append((i, node, m.group(1) is not None))
+                    continue
+        if cls:
+            if AUTHOR_CLASS.search(cls):
+                s.bylines.append((i, node))
+            elif DATE_CLASS.search(cls) and not NOT_DATE_CLASS.search(cls):
+                s.datelines.append((i, node))
+        if tag == "time":
+            s.datelines.append((i, node))
+    return s
+
+
+def _first(meta: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:
+    for k in keys:
+        vals = meta.get(k)
+        if vals:
+            return vals[0]
+    return None
+
+
+def _node_value(node: LexborNode) -> str:
+    a = node.attributes
+    for k in ("content", "datetime"):
+        v = a.get(k)
+        if v:
+            return v.strip()
+    return norm(node.text(deep=True, separator=" "))
+
+
+def _inside_nav(node: LexborNode) -> bool:
+    p = node.parent
+    for _ in range(MAX_ANCESTORS):
+        if p is None:
+            return False
+        if p.tag in NAV_TAGS:
+            return True
+        a = p.attributes
+        cls = (a.get("class") or "") + " " + (a.get("id") or "")
+        if cls.strip() and NAV_CONTAINER.search(cls):
+            return True
+        if p.tag in ("article", "main", "body"):
+            return False
+        p = p.parent
+    return False
+
+
+def _split_list(values: list[str]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        parts = re.split(r"\s*[,;|]\s*", v) if ("," in v or ";" in v or "|" in v) else [v]
+        out.extend(parts)
+    return out
+
+
+def _clean_terms(values: list[str]) -> tuple[str, ...]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for v in values:
+        v = norm(v).strip("#").strip()
+        if not v or len(v) > MAX_TAG_CHARS or HANDLE_OR_URL.match(v):
+            continue
+        k = v.casefold()
+        if k in seen:
+            continue
+        seen.add(k)
+        out.append(v)
+        if len(out) >= MAX_TAGS:
+            break
+    return tuple(out)
+
+
+def _license(s: Scan, ld: dict[str, Any] | None) -> str | None:
+    cands: list[str] = []
+    if ld is not None:
+        cands += strings_of(ld.get("license"))
+    for node in s.links:
+        if "license" in (node.attributes.get("rel") or "").lower().split():
+            cands.append(node.attributes.get("href") or "")
+    for _, node, _kind in s.rel_links:
+        cands.append(node.attributes.get("href") or "")
+        cands.append(norm(node.text(deep=True, separator=" ")))
+    v = _first(s.meta, LICENSE_KEYS)
+    if v:
+        cands.append(v)
+    for c in cands:
+        if not c:
+            continue
+        m = LICENSE_CC.search(c)
+        if m:
+            kind = m.group(1).upper()
+            return "CC0 " + m.group(2) if kind == "ZERO" else f"CC {kind} {m.group(2)}"
+        m = CC_TEXT.search(c)
+        if m:
+            return ("CC " + m.group(1).upper().replace(" ", "-") + (f" {m.group(2)}" if m.group(2) else "")).strip()
+    for c in cands:
+        if c and len(c) <= 100 and not c.startswith("http"):
+            return c
+    return None
+
+
+@dataclass
+class DateEvidence:
+    """Every date the page states, by source; `choose_dates` decides."""
+
+    published: list[tuple[str, str]] = field(default_factory=list)  # (source, ISO) structured, best first
+    modified: list[tuple[str, str]] = field(default_factory=list)
+    url: str | None = None
+    near: list[tuple[int, str]] = field(default_factory=list)  # (distance to the headline, ISO) visible
+    other_ld: list[str] = field(default_factory=list)  # dates of other JSON-LD nodes (a video, the page)
+    fallback: str | None = None  # first date written in the body, when nothing else
+
+
+def _day(d: str | None) -> str:
+    return (d or "")[:10]
+
+
+def _swapped(d: str) -> str:
+    """The same date with day and month exchanged (a D/M vs M/D misreading), or ''."""
+    y, m, dd = d[:4], d[5:7], d[8:10]
+    return f"{y}-{dd}-{m}" if int(dd) <= 12 else ""
+
+
+def choose_dates(ev: DateEvidence) -> tuple[str | None, str | None]:
+    """(published, modified). The structured publication date unless the page's own dateline, next
+    to the headline, shows another date that a structured source or the URL confirms; a visible date
+    alone beats a structured one only when it is the headline's own dateline."""
+    pubs = [d for _, d in ev.published]
+    mods = [d for _, d in ev.modified]
+    modified = mods[0] if mods else None
+    near = [d for _, d in sorted(ev.near)]
+    structured = pubs + mods + ([ev.url] if ev.url else []) + ev.other_ld
+    # 1. the headline's dateline agrees with a structured date: that one (it has time and zone)
+    for v in near[:NEAR_CONFIRM]:
+        for d in structured:
+            if _day(d) == _day(v):
+                return d, modified
+        sw = _swapped(v)
+        if sw:
+            for d in structured:
+                if _day(d) == sw:
+                    return d, modified
+    if pubs:
+        pub = pubs[0]
+        # several structured publication dates that disagree: the one the URL states
+        if ev.url and _day(pub) != ev.url:
+            if any(_day(d) == ev.url for d in pubs[1:]) or not pub.startswith(ev.url[:7]):
+                return ev.url, modified
+        if near and NEAR_OVERRIDES and _day(near[0]) != _day(pub):
+            return near[0], modified
+        return pub, modified
+    if ev.url:
+        return ev.url, modified
+    if near:
+        return near[0], modified
+    if modified:
+        return modified, modified
+    if ev.other_ld:
+        return ev.other_ld[0], modified
+    return ev.fallback, modified
+
+
+NEAR_CONFIRM = 3  # visible dates near the headline tried against the structured ones
+NEAR_OVERRIDES = True  # the headline's own dateline beats a structured date that it contradicts
+
+
+def _walk_text(start: LexborNode, forward: bool, limit: int) -> str:
+    """Running text after (or before) a node in document order, up to `limit` characters."""
+    parts: list[str] = []
+    total = 0
+    n: LexborNode | None = start
+    steps = 0
+    if forward:
+        # skip the start node's own subtree
+        while n is not None and steps < MAX_WALK_NODES and total < limit:
+            nxt = n.next
+            while nxt is None:
+                n = n.parent
+                if n is None or n.tag in ("body", "html"):
+                    return " ".join(parts)
+                nxt = n.next
+            n = nxt
+            steps += 1
+            # descend to the first leaf, reading text nodes
+            total += _collect(n, parts, limit - total)
+    else:
+        while n is not None and steps < MAX_WALK_NODES and total < limit:
+            prv = n.prev
+            while prv is None:
+                n = n.parent
+                if n is None or n.tag in ("body", "html"):
+                    return " ".join(reversed(parts))
+                prv = n.prev
+            n = prv
+            steps += 1
+            if n.tag in SKIP_TEXT_TAGS or n.tag == "-comment":
+                continue
+            t = n.text(deep=True, separator=" ") if n.tag != "-text" else (n.text_content or "")
+            t = norm(t)
+            if t:
+                t = t[-(limit - total):]
+                parts.append(t)
+                total += len(t)
+        return " ".join(reversed(parts))
+    return " ".join(parts)
+
+
+def _collect(n: LexborNode, parts: list[str], limit: int) -> int:
+    if limit <= 0 or n.tag in SKIP_TEXT_TAGS or n.tag == "-comment":
+        return 0
+    if n.tag == "-text":
+        t = norm(n.text_content or "")
+        if t:
+            parts.append(t[:limit])
+            return len(t[:limit])
+        return 0
+    t = n.text(deep=True, separator=" ")
+    if len(t) <= limit * 2:
+        t = norm(t)
+        parts.append(t[:limit])
+        return len(t[:limit])
+    # a big container: read its children one by one
+    used = 0
+    c = n.child
+    k = 0
+    while c is not None and used < limit and k < MAX_WALK_NODES:
+        used += _collect(c, parts, limit - used)
+        c = c.next
+        k += 1
+    return used
+
+
+def _dates(s: Scan, art: dict[str, Any], ld: LdData, url: str | None, canonical: str | None,
+           head: tuple[int, LexborNode] | None, now: datetime | None, lang: str | None) -> DateEvidence:
+    ev = DateEvidence()
+    for k in ("datePublished", "dateCreated", "uploadDate"):
+        d = parse_date(text_of(art.get(k)), now=now)
+        if d:
+            ev.published.append(("ld:" + k, d))
+    for k in PUBLISHED_KEYS:
+        for v in s.meta.get(k, ()):
+            d = parse_date(v, now=now)
+            if d:
+                ev.published.append(("meta:" + k, d))
+                break
+    for k in ("datepublished", "datecreated", "uploaddate"):
+        for _, node in s.md.get(k, ()):
+            d = parse_date(_node_value(node), now=now)
+            if d:
+                ev.published.append(("md:" + k, d))
+                break
+    d = parse_date(text_of(art.get("dateModified")), now=now)
+    if d:
+        ev.modified.append(("ld:dateModified", d))
+    for k in MODIFIED_KEYS:
+        for v in s.meta.get(k, ()):
+            d = parse_date(v, now=now)
+            if d:
+                ev.modified.append(("meta:" + k, d))
+                break
+    for _, node in s.md.get("datemodified", ()):
+        d = parse_date(_node_value(node), now=now)
+        if d:
+            ev.modified.append(("md:datemodified", d))
+            break
+    for v in ld.other_dates:
+        d = parse_date(v, now=now)
+        if d:
+            ev.other_ld.append(d)
+    ev.url = date_from_url(url, now=now) or (date_from_url(canonical, now=now) if canonical != url else None)
+
+    # visible dates: <time> and dateline elements near the headline, then the text around it
+    hpos = head[0] if head is not None else None
+    for pos, node in s.datelines:
+        if hpos is not None:
+            dist = pos - hpos
+            if dist > NEAR_AFTER or dist < -NEAR_BEFORE:
+                continue
+            dist = abs(dist) * 2 + (1 if dist < 0 else 0)
+        else:
+            dist = pos
+        a = node.attributes
+        v = a.get("datetime") or a.get("content")
+        d = parse_date(v, now=now, lang=lang) if v else None
+        if not d:
+            text = norm(node.text(deep=True, separator=" "))
+            if text and len(text) <= MAX_DATELINE_CHARS and (now is not None or HAS_DIGIT.search(text)):
+                d = parse_date(text, now=now, lang=lang, loose=True)
+        if d:
+            ev.near.append((dist, d))
+    if head is not None:
+        after = _walk_text(head[1], True, TEXT_AFTER_CHARS)
+        found = find_dates(after, now=now, lang=lang)
+        if found:
+            ev.near.append((NEAR_AFTER * 2 + 1, found[0][1]))
+        else:
+            before = _walk_text(head[1], False, TEXT_BEFORE_CHARS)
+            found = find_dates(before, now=now, lang=lang)
+            if found:
+                ev.near.append((NEAR_AFTER * 2 + 2, found[-1][1]))
+    return ev
+
+
+def _body_date(tree: LexborHTMLParser, now: datetime | None, lang: str | None) -> str | None:
+    body = tree.body
+    if body is None:
+        return None
+    found = find_dates(body.text(deep=True, separator=" ")[:MAX_BODY_SCAN], now=now, lang=lang)
+    return found[0][1] if found else None
+
+
+def read(tree: LexborHTMLParser, url: str | None, *, now: datetime | None = None) -> dict[str, Any]:
+    s = _scan(tree)
+    meta = s.meta
+    title_tag = s.title
+    h1s = [norm(h.text(deep=True, separator=" ")) for _, h in s.h1]
+    og_title = _first(meta, TITLE_KEYS)
+    ld = parse_ld_scripts(s.scripts, (og_title or "", title_tag or "", *h1s))
+    art = ld.article or {}
+
+    # links: canonical, image_src
+    canonical = None
+    image_link = None
+    for node in s.links:
+        rel = (node.attributes.get("rel") or "").lower().split()
+        href = (node.attributes.get("href") or "").strip()
+        if "canonical" in rel and not canonical and href:
+            canonical = urljoin(url, href) if url else href
+        elif "image_src" in rel and not image_link:
+            image_link = href
+    if not canonical:
+        c = _first(meta, ("og:url",))
+        if c and c.startswith("http"):
+            canonical = c
+    md = s.md
+
+    # sitename (needed to clean the title)
+    sitename = norm(_first(meta, SITE_KEYS[:1])) or ld.publisher or ld.website or norm(_first(meta, SITE_KEYS[1:-1]))
+    sitename = sitename or None
+    if sitename and (sitename.startswith("http") or len(sitename) > 100):
+        sitename = None
+
+    # title
+    ld_title = text_of(art.get("headline")) or text_of(art.get("name"))
+    md_title = _node_value(md["headline"][0][1]) if md.get("headline") else None
+    title = choose_title(ld=ld_title or md_title, og=og_title, tw=_first(meta, ("twitter:title",)),
+                         dc=_first(meta, ("dc.title", "dc:title")), tag=title_tag, h1s=h1s, sitename=sitename,
+                         url=url or canonical)
+    # the headline element: the <h1> that is the title, else the first
+    head = None
+    if s.h1:
+        head = s.h1[0]
+        if title:
+            for (pos, node), text in zip(s.h1, h1s):
+                if text and text == title:
+                    head = (pos, node)
+                    break
+
+    # language
+    html = tree.css_first("html")
+    declared = None
+    if html is not None:
+        declared = html.attributes.get("lang") or html.attributes.get("xml:lang")
+    declared = normalise_lang(declared) or normalise_lang(_first(meta, LANG_KEYS)) or \
+        normalise_lang(text_of(art.get("inLanguage")))
+    raw_lang = (html.attributes.get("lang") if html is not None else None) or _first(meta, ("og:locale",))
+
+    # authors: JSON-LD persons, then microdata, meta, visible byline; organisations only as a last resort
+    persons, orgs = author_values(art.get("author") or art.get("creator"), ld.by_id) if art else ([], [])
+    authors = clean_authors(persons)
+    if not authors:
+        vals = []
+        for _, node in md.get("author", []) + md.get("creator", []):
+            name = node.css_first('[itemprop~="name"]')
+            vals.append(_node_value(name) if name is not None else _node_value(node))
+        authors = clean_authors([v for v in vals if len(v) <= MAX_BYLINE_CHARS])
+    if not authors:
+        for k in AUTHOR_KEYS:
+            if meta.get(k):
+                authors = clean_authors(meta[k])
+                if authors:
+                    break
+    if not authors:
+        authors = _visible_byline(s)
+    if not authors and orgs:
+        authors = clean_authors(orgs, organisations=True)
+
+    # dates
+    ev = _dates(s, art, ld, url, canonical, head, now, raw_lang)
+    if not (ev.published or ev.modified or ev.url or ev.near or ev.other_ld):
+        ev.fallback = _body_date(tree, now, raw_lang)
+    published, modified = choose_dates(ev)
+
+    # description, image
+    description = _plain(_first(meta, DESC_KEYS)) or _plain(text_of(art.get("description"))) or None
+    image = _first(meta, IMAGE_KEYS) or url_of(art.get("image")) or image_link
+    if image and url:
+        image = urljoin(url, image)
+
+    # tags and categories
+    tags_raw: list[str] = []
+    for k in TAG_KEYS:
+        if meta.get(k):
+            tags_raw += meta[k]
+    if not tags_raw and art.get("keywords"):
+        tags_raw = strings_of(art.get("keywords"))
+    if not tags_raw and md.get("keywords"):
+        tags_raw = [_node_value(n) for _, n in md["keywords"]]
+    cats_raw: list[str] = strings_of(art.get("articleSection")) if art else []
+    if not cats_raw:
+        for k in SECTION_KEYS:
+            if meta.get(k):
+                cats_raw += meta[k]
+                break
+    if not cats_raw and md.get("articlesection"):
+        cats_raw = [_node_value(n) for _, n in md["articlesection"]]
+    tags = _clean_terms(_split_list(tags_raw))
+    categories = _clean_terms(cats_raw)
+    if not tags or not categories:
+        link_tags, link_cats = _taxonomy_links(s)
+        tags = tags or _clean_terms(link_tags)
+        categories = categories or _clean_terms(link_cats)
+
+    lic = _license(s, art or None)
+    return {
+        "title": title, "authors": authors, "date_published": published, "date_modified": modified,
+        "sitename": sitename, "description": description, "image": image, "tags": tags, "categories": categories,
+        "canonical_url": canonical, "license": lic, "language": declared, "language_declared": declared,
+        "schema_types": tuple(sorted(ld.types)),
+        "page_type": "listing" if ld.types & LISTING_TYPES and ld.article is None else None,
+    }
+
+
+def _plain(value: str | None) -> str:
+    """Text of a value that may hold markup or entities (descriptions often do)."""
+    if not value:
+        return ""
+    if "<" in value:
+        value = TAG_RE.sub(" ", value)
+    if "&" in value:
+        value = html_unescape(value)
+    return norm(value)
+
+
+def _visible_byline(s: Scan) -> tuple[str, ...]:
+    for _, node in s.bylines[:MAX_VISIBLE_BYLINES]:
+        text = norm(node.text(deep=True, separator=" "))
+        if not text or len(text) > MAX_BYLINE_CHARS:
+            continue
+        a = node.attributes
+        # an author link (rel=author, or a link in an author element) names one author, maybe by a user name
+        link = "author" in (a.get("rel") or "").lower() or (node.tag == "a" and node.parent is not None
+                                                           and "author" in (node.parent.attributes.get("class") or ""))
+        if link or "fn" in (a.get("class") or "").split():
+            names = clean_authors(text, nicknames=True)
+        else:
+            names = tuple(n for n in clean_authors(text) if is_person_name(n) or len(text.split()) <= 3)
+        if names:
+            return names
+    return ()
+
+
+MAX_VISIBLE_BYLINES = 12  # bylines read per page (they sit near the headline)
+
+
+def _taxonomy_links(s: Scan) -> tuple[list[str], list[str]]:
+    tags: list[str] = []
+    cats: list[str] = []
+    for _, node, is_cat in s.taxonomy:
+        if _inside_nav(node):
+            continue
+        text = norm(node.text(deep=True, separator=" "))
+        if not text:
+            continue
+        (cats if is_cat else tags).append(text)
+    return tags, cats
