@@ -10,10 +10,11 @@ from .article import CAPTION, CODE, HEADING, IMAGE, LIST, PARAGRAPH, QUOTE, TABL
 
 __all__ = ["CAPTION", "CODE", "HEADING", "IMAGE", "LIST", "PARAGRAPH", "QUOTE", "TABLE"]
 
-# Never text of the article (their text is code, UI or invisible).
+# Never text of the article (their text is code, UI or invisible; nav/aside/footer hold the page's
+# furniture: dropping them whole is what the leading extractors do, and it halves the nodes to walk).
 SKIP_TAGS = frozenset(
     "script style noscript template svg math iframe frame frameset object embed canvas video audio head "
-    "button select option textarea input label map area dialog datalist meter progress link meta".split()
+    "button select option textarea input label map area dialog datalist meter progress link meta nav aside footer".split()
 )
 # Elements that start a new text run.
 BLOCK_TAGS = frozenset(
@@ -90,15 +91,15 @@ def is_data_table(node: LexborNode) -> bool:
 END_PUNCT = frozenset(".!?…。！？؟।\"'”’»)")
 PUNCT = re.compile(r"[.,;:!?。、，；：！？«»“”\"()\u060c\u061f]")
 DIGITS = re.compile(r"\d")
-UI_WORDS = re.compile(
-    r"\b(?:cookie|cookies|privacy|subscribe|sign up|sign in|log in|login|newsletter|share|tweet|follow us|"
-    r"all rights reserved|terms of (?:use|service)|advertis\w*|read more|click here|related|comments?|"
-    r"copyright|datenschutz|impressum|anmelden|abonnieren|teilen|weiterlesen|kommentare?|"
-    r"mentions légales|confidentialité|partager|s'abonner|connexion|lire la suite|commentaires?|"
-    r"privacidad|suscríbete|compartir|leer más|comentarios?|iniciar sesión|"
-    r"privacy|iscriviti|condividi|leggi anche|commenti|"
-    r"подписаться|поделиться|комментари\w*|читать далее|войти|реклама|"
-    r"prywatności|udostępnij|komentarze|zaloguj)\b",
-    re.I,
-)
+# Words of page furniture in many languages: a signal on short segments only.
+UI_TOKENS = frozenset("""
+cookie cookies privacy subscribe login newsletter share tweet advertisement advertising advertise comment
+comments copyright datenschutz impressum anmelden abonnieren teilen weiterlesen kommentar kommentare
+confidentialité partager connexion commentaire commentaires privacidad suscríbete compartir comentario
+comentarios iscriviti condividi commenti подписаться поделиться комментарии комментарий войти реклама
+prywatności udostępnij komentarze zaloguj 登录 注册 分享 评论 广告 ログイン 共有 コメント 広告 로그인 공유 댓글 광고
+""".split())
+UI_PHRASES = ("sign up", "sign in", "log in", "follow us", "all rights reserved", "terms of use", "terms of service",
+              "read more", "click here", "mentions légales", "lire la suite", "leer más", "iniciar sesión",
+              "leggi anche", "читать далее", "weiter lesen", "mehr lesen")
 COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|&copy;", re.I)

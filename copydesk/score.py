@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from . import heuristics as H
 from .segment import Seg
@@ -26,71 +27,77 @@ SHORT_FOR_UI = 160  # UI vocabulary is only a signal on short segments
 SAMPLE_CHARS = 400  # word-shape features read this much of a segment
 LONG_SEG = 100  # chars: a "long" segment, when it also ends a sentence
 FLAG_BITS = np.arange(N_FLAGS, dtype=np.int64)
-
-
-def _shape(text: str) -> tuple[float, float, float, float]:
-    """(punctuation per char, short-word share, lower-case-initial share, mean word length) of a sample."""
-    t = text[:SAMPLE_CHARS]
-    c = len(t) or 1
-    punct = t.count(".") + t.count(",") + t.count("。") + t.count("，") + t.count("、") + t.count(";") + \
-        t.count("!") + t.count("?") + t.count("：") + t.count(":")
-    words = t.split()
-    n = len(words) or 1
-    short = sum(1 for w in words if len(w) <= 3)
-    lower = sum(1 for w in words if w[:1].islower())
-    return punct / c * 10, short / n, lower / n, min(len(t) / n, 30) / 30
+KIND_INDEX = {k: i for i, k in enumerate(KINDS)}
 
 
 def _own(segs: list[Seg]) -> np.ndarray:
+    """Each segment's own features: size, links, punctuation, word shape, kind, inherited flags."""
     n = len(segs)
     seen: dict[str, int] = {}
+    list_sizes: dict[int, int] = {}
     for s in segs:
         k = s.text[:80]
         seen[k] = seen.get(k, 0) + 1
-    list_sizes: dict[int, int] = {}
-    for s in segs:
         if s.list_id >= 0:
             list_sizes[s.list_id] = list_sizes.get(s.list_id, 0) + 1
+    ui_tokens, ui_phrases, end_punct, copyright_ = H.UI_TOKENS, H.UI_PHRASES, H.END_PUNCT, H.COPYRIGHT
+    log1p = math.log1p
     rows = []
     for s in segs:
         text = s.text
-        c = s.chars or 1
-        short = s.chars <= SHORT_FOR_UI
+        t = text[:SAMPLE_CHARS]
+        c = len(t) or 1
+        punct = t.count(".") + t.count(",") + t.count("。") + t.count("，") + t.count("、") + t.count(";") + \
+            t.count("!") + t.count("?") + t.count(":")
+        words = t.split()
+        nw = len(words) or 1
+        lens = [len(w) for w in words]
+        short_words = sum([x <= 3 for x in lens])
+        lower = sum([w[0].islower() for w in words])
+        ui = 0.0
+        cr = 0.0
+        if s.chars <= SHORT_FOR_UI:
+            low = text.lower()
+            if not ui_tokens.isdisjoint(low.split()) or any(ph in low for ph in ui_phrases):
+                ui = 1.0
+            if copyright_.search(text):
+                cr = 1.0
+        tag = s.tag
         rows.append((
-            math.log1p(s.chars), math.log1p(s.words), s.link_chars / c, *_shape(text),
-            1.0 if text[-1:] in H.END_PUNCT else 0.0, 1.0 if s.tag == "p" else 0.0, s.level / 6,
-            min(s.neg, 6) / 6, min(s.pos, 6) / 6, min(s.neg_near, 12) / 12, min(s.pos_near, 12) / 12,
-            1.0 if short and H.UI_WORDS.search(text) else 0.0, 1.0 if short and H.COPYRIGHT.search(text) else 0.0,
-            1.0 if text[:1].isupper() else 0.0, min(seen[text[:80]] - 1, 3) / 3,
-            math.log1p(list_sizes.get(s.list_id, 0)), 1.0 if s.tag == "div" else 0.0,
-            1.0 if s.tag in ("td", "th") else 0.0, 1.0 if s.tag in ("dd", "dt") else 0.0,
+            log1p(s.chars), log1p(s.words), s.link_chars / (s.chars or 1), punct / c * 10, short_words / nw,
+            lower / nw, min(c / nw, 30) / 30, 1.0 if text[-1:] in end_punct else 0.0, 1.0 if tag == "p" else 0.0,
+            s.level / 6, min(s.neg, 6) / 6, min(s.pos, 6) / 6, min(s.neg_near, 12) / 12, min(s.pos_near, 12) / 12,
+            ui, cr, 1.0 if text[:1].isupper() else 0.0, min(seen[text[:80]] - 1, 3) / 3,
+            log1p(list_sizes.get(s.list_id, 0)), 1.0 if tag == "div" else 0.0,
+            1.0 if tag == "td" or tag == "th" else 0.0, 1.0 if tag == "dd" or tag == "dt" else 0.0,
         ))
     own = np.array(rows, dtype=np.float32)
-    kinds = np.array([KINDS.index(s.kind) if s.kind in KINDS else 0 for s in segs])
     kind_1h = np.zeros((n, len(KINDS)), dtype=np.float32)
-    kind_1h[np.arange(n), kinds] = 1.0
+    kind_1h[np.arange(n), [KIND_INDEX.get(s.kind, 0) for s in segs]] = 1.0
     flags = np.array([s.flags for s in segs], dtype=np.int64)
     flag_bits = ((flags[:, None] >> FLAG_BITS) & 1).astype(np.float32)
     return np.hstack([own, kind_1h, flag_bits])
 
 
-def _containers(segs: list[Seg], values: np.ndarray | None = None) -> tuple[list[list[int]], dict[int, list[float]]]:
+def _containers(segs: list[Seg], values: list[float] | None = None) -> tuple[list[list[int]], dict[int, list[float]]]:
     """Each segment's enclosing elements (nearest first, up to CONTAINER_LEVELS) and per-element sums:
     chars, link chars, chars of long sentence-ending segments, segment count (and sum of value*chars)."""
     agg: dict[int, list[float]] = {}
     ancs: list[list[int]] = []
+    end_punct = H.END_PUNCT
     for i, s in enumerate(segs):
-        anc = s.anc[:-1] if s.anc and s.anc[-1] == s.elem else s.anc
-        up = anc[:-CONTAINER_LEVELS - 1:-1]
+        anc = s.anc
+        up = anc[-2:-CONTAINER_LEVELS - 2:-1] if anc and anc[-1] == s.elem else anc[:-CONTAINER_LEVELS - 1:-1]
         ancs.append(up)
-        lg = s.chars if s.chars >= LONG_SEG and s.text[-1:] in H.END_PUNCT else 0
-        v = float(values[i]) * s.chars if values is not None else 0.0
+        ch = s.chars
+        lg = ch if ch >= LONG_SEG and s.text[-1:] in end_punct else 0
+        v = values[i] * ch if values is not None else 0.0
         for e in up:
             a = agg.get(e)
             if a is None:
-                agg[e] = [s.chars, s.link_chars, lg, 1.0, v]
+                agg[e] = [ch, s.link_chars, lg, 1.0, v]
             else:
-                a[0] += s.chars
+                a[0] += ch
                 a[1] += s.link_chars
                 a[2] += lg
                 a[3] += 1.0
@@ -114,18 +121,26 @@ def features(segs: list[Seg]) -> np.ndarray:
     total = float(sum(s.chars for s in segs)) or 1.0
     max_depth = max(s.depth for s in segs) or 1
     ancs, agg = _containers(segs)
-    cont = np.zeros((n, CONTAINER_LEVELS * 5 + 3), dtype=np.float32)
+    log1p = math.log1p
+    # per element: log chars, link density, long-segment share, log segment count, share of the page
+    stats = {e: (log1p(a[0]), a[1] / (a[0] or 1.0), a[2] / (a[0] or 1.0), log1p(a[3]), a[0] / total)
+             for e, a in agg.items()}
+    empty = (0.0,) * 5
+    width = CONTAINER_LEVELS * 5
+    rows = []
     offset = 0
     for i, s in enumerate(segs):
-        row = cont[i]
-        for k, e in enumerate(ancs[i]):
-            a = agg[e]
-            ch = a[0] or 1.0
-            row[k * 5:k * 5 + 5] = (math.log1p(a[0]), a[1] / ch, a[2] / ch, math.log1p(a[3]), a[0] / total)
-        row[-3] = s.depth / max_depth
-        row[-2] = i / n
-        row[-1] = offset / total
+        row: list[float] = []
+        for e in ancs[i]:
+            row.extend(stats[e])
+        if len(row) < width:
+            row.extend(empty * ((width - len(row)) // 5))
+        row.append(s.depth / max_depth)
+        row.append(i / n)
+        row.append(offset / total)
         offset += s.chars
+        rows.append(row)
+    cont = np.array(rows, dtype=np.float32)
     ctx_src = own[:, (0, 2, 3, 7)]  # log chars, link density, punctuation, end punctuation
     return np.hstack([own, cont, *(_shift(ctx_src, d) for d in NEIGHBOURS)])
 
@@ -156,14 +171,19 @@ def features2(segs: list[Seg], p1: np.ndarray) -> np.ndarray:
     mass = p1 * chars
     cum = np.cumsum(mass)
     tot = float(cum[-1]) or 1.0
-    ancs, agg = _containers(segs, p1)
-    cont = np.zeros((n, CONTAINER_LEVELS * 2), dtype=np.float32)
+    ancs, agg = _containers(segs, p1.tolist())
+    width = CONTAINER_LEVELS * 2
+    rows = []
     for i in range(n):
-        row = cont[i]
-        for k, e in enumerate(ancs[i]):
+        row: list[float] = []
+        for e in ancs[i]:
             a = agg[e]
-            row[2 * k] = a[4] / (a[0] or 1.0)
-            row[2 * k + 1] = a[4] / tot
+            row.append(a[4] / (a[0] or 1.0))
+            row.append(a[4] / tot)
+        if len(row) < width:
+            row.extend([0.0] * (width - len(row)))
+        rows.append(row)
+    cont = np.array(rows, dtype=np.float32)
     run_chars = float(chars[lo:hi + 1].sum()) / (float(chars.sum()) or 1.0) if hi >= lo else 0.0
     cols = [p1[:, None], in_run[:, None], np.minimum(dist, 20)[:, None] / 20, (cum / tot)[:, None],
             np.full((n, 1), run_chars, dtype=np.float32), cont]
@@ -195,13 +215,21 @@ def mlp(net: dict, x: np.ndarray) -> np.ndarray:
     return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
 
 
+@lru_cache(maxsize=1)
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
 def score(segs: list[Seg]) -> None:
     """Set `seg.p` in [0, 1] for every segment."""
     if not segs:
         return
     m = _model()
-    p = mlp(m["stage1"], features(segs))
-    if m["stage2"] is not None:
-        p = mlp(m["stage2"], features2(segs, p))
+    # The matrices are tiny: BLAS threads cost more than they save, and their spinning burns the
+    # other cores (a process pool gives the parallelism). One thread, for these calls only.
+    with _blas().limit(limits=1, user_api="blas"):
+        p = mlp(m["stage1"], features(segs))
+        if m["stage2"] is not None:
+            p = mlp(m["stage2"], features2(segs, p))
     for s, v in zip(segs, p.tolist()):
         s.p = v

@@ -180,17 +180,22 @@ def segment(body: LexborNode, *, include_images: bool = False, include_links: bo
                     s = Seg(WS.sub(" ", attrs.get("alt") or "").strip(), H.IMAGE, "img", parent, w.anc())
                     s.src = src
                     w.add(s)
+            elif tag == "a":
+                # a link's text in one call, not node by node: links are the commonest element
+                t = node.text(deep=True)
+                if t:
+                    buf.append(t)
+                    w.link_chars += len(t.strip())
+                    if include_links and attrs:
+                        href = attrs.get("href")
+                        if href:
+                            t = WS.sub(" ", t).strip()
+                            if t:
+                                w.links.append((t, href))
             else:
                 block = tag in block_tags
-                if block:
-                    if buf:
-                        w.flush(parent)
-                elif tag == "a" and include_links:
-                    href = attrs.get("href")
-                    if href:
-                        t = WS.sub(" ", node.text(deep=True)).strip()
-                        if t:
-                            w.links.append((t, href))
+                if block and buf:
+                    w.flush(parent)
                 if node.child is not None:
                     elem_count += 1
                     flags = parent[FLAGS] | tag_flags.get(tag, 0) | bits
@@ -209,7 +214,7 @@ def segment(body: LexborNode, *, include_images: bool = False, include_links: bo
                             ordered = tag == "ol"
                     parent = (node, elem_count, block, flags, parent[NEG] + neg, parent[POS] + pos,
                               0 if neg else parent[NEG_NEAR] + 1, 0 if pos else parent[POS_NEAR] + 1,
-                              parent[DEPTH] + 1, parent[IS_LINK] or tag == "a", kind, level, list_id, ordered,
+                              parent[DEPTH] + 1, parent[IS_LINK], kind, level, list_id, ordered,
                               sig if (neg or pos or bits) else parent[KLASS])
                     stack.append(parent)
                     descend = True
