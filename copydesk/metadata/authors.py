@@ -115,3 +115,58 @@ def is_person_name(name: str) -> bool:
     """Looks like "First Last": 2-4 capitalised words (a stricter test for visible bylines)."""
     words = name.split()
     return 2 <= len(words) <= 4 and all(w[0].isupper() or w.lower() in LOWER_PARTICLES for w in words)
+
+
+# A byline written in running text next to the headline: a keyword, then one or more names.
+# The keyword is case-insensitive; the names are read word by word (capitalised words only).
+BYLINE_KEYWORD = re.compile(
+    r"(?:^|(?<=[\s|·•:–—(\-]))(?i:written\s+by|posted\s+by|published\s+by|reported\s+by|words\s+by|"
+    r"geschrieben\s+von|verfasst\s+von|ein\s+beitrag\s+von|eine\s+kolumne\s+von|ein\s+kommentar\s+von|"
+    r"ein\s+interview\s+von|escrito\s+por|publicado\s+por|scritto\s+da|publié\s+par|écrit\s+par|"
+    r"by|von|par|por|door|av|af|przez|от|autor(?:in|ka)?:|author:|auteur:|text:|texte:|tekst:|redaktion:|"
+    r"redacción:|interview:|autor|autorin)\s+")
+# A name right after a date, as in "11.12.2019 - Jane Doe" or "12 May 2021 | Jane Doe".
+DATE_THEN_NAME = re.compile(r"(?:(?:19|20)\d\d|\d\d:\d\d(?:\s*Uhr)?)\s*[-–—|·•]\s*")
+NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.\-]*|,|&|/")
+MAX_BYLINE_TOKENS = 16
+JOINERS = frozenset("and und et y e i en og och ve oraz".split())
+
+
+def _names_at(text: str, start: int) -> list[str]:
+    """Capitalised names (2-4 words each) listed from `start`, joined by commas or conjunctions."""
+    names: list[str] = []
+    cur: list[str] = []
+    for k, m in enumerate(NAME_TOKEN.finditer(text, start)):
+        if k >= MAX_BYLINE_TOKENS:
+            break
+        # a gap wider than a space ends the list (the next sentence, a date, a separator)
+        w = m.group(0)
+        if w in (",", "&", "/") or w.lower() in JOINERS:
+            if cur:
+                names.append(" ".join(cur))
+                cur = []
+            elif not names:
+                break
+            continue
+        if w[0].isupper() or (cur and w.lower() in LOWER_PARTICLES):
+            if cur and text[m.start() - 1] not in " \u00a0":
+                break
+            cur.append(w.rstrip(".") if w.endswith(".") and len(w) > 2 else w)
+            if len(cur) > 4:
+                return names
+            continue
+        break
+    if cur:
+        names.append(" ".join(cur))
+    return [n for n in names if is_person_name(n)]
+
+
+def byline_from_text(text: str) -> tuple[str, ...]:
+    """Person names from the first byline in a short text ("By Jane Doe and John Roe", "Von Max
+    Muster", "Autor: Anna Nowak", "11.12.2019 - Jane Doe"); () when there is none."""
+    for rx in (BYLINE_KEYWORD, DATE_THEN_NAME):
+        for m in rx.finditer(text):
+            names = _names_at(text, m.end())
+            if names:
+                return clean_authors(names)
+    return ()

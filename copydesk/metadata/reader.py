@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .authors import clean_authors, is_person_name
+from .authors import byline_from_text, clean_authors, is_person_name
 from .dates import date_from_url, find_dates, parse_date
 from .jsonld import LISTING_TYPES, LdData, author_values, parse_ld_scripts, strings_of, text_of, url_of
 from .language import normalise_lang
@@ -58,20 +58,21 @@ MAX_BYLINE_CHARS = 120
 MAX_H1 = 3
 MAX_DATELINE_CHARS = 120
 
-# The one selector list: every element that may carry metadata. Class-name tests are
-# case-insensitive substrings, as sites write "byline", "Byline", "post-author", "entry-date" ...
+# Lexbor walks the whole tree once per selector in a list (~0.02 ms each on a news page), so the
+# list is short: <head> is read apart (it is small), and the body pass asks only for the elements
+# that can carry metadata, sorted out in Python. Class-name tests are case-insensitive substrings,
+# as sites write "byline", "Byline", "post-author", "autor", "entry-date" ...
+HEAD_SEL = "meta, link[href], title"
+MIN_HEAD_METAS = 3  # fewer <meta> in <head> than this: the page may have them in <body>, read them all
 SCAN_SEL = ", ".join((
-    "meta", "link[href]", "title", "script[type*=\"ld+json\" i]", "h1", "time", "[itemprop]",
-    "a[rel]", "[class*=\"author\" i]", "[class*=\"autor\" i]", "[class*=\"byline\" i]", ".vcard .fn",
-    "[class*=\"date\" i]", "[class*=\"publish\" i]", "[class*=\"posted\" i]", "[class*=\"time\" i]",
-    # taxonomy link paths: a cheap pre-filter in C (URL paths are lower case in practice);
+    "script[type*=\"ld+json\" i]", "h1", "time", "[itemprop]", "a[rel]",
+    "[class*=\"aut\" i]", "[class*=\"byline\" i]", "[class*=\"date\" i]", "[class*=\"time\" i]",
+    # taxonomy link paths: a cheap pre-filter (URL paths are lower case in practice);
     # TAXONOMY_PATH decides
-    "a[href*=\"/tag\"]", "a[href*=\"/categor\"]", "a[href*=\"/kategor\"]", "a[href*=\"/rubri\"]",
-    "a[href*=\"/cat/\"]", "a[href*=\"/section\"]", "a[href*=\"/schlagw\"]", "a[href*=\"/stichw\"]",
-    "a[href*=\"/etiquet\"]", "a[href*=\"/etichet\"]", "a[href*=\"label/\"]", "a[href*=\"/ressort\"]",
-    "a[href*=\"/keyword\"]", "a[href*=\"/mot\"]", "a[href*=\"/trefw\"]",
+    "a[href*=\"/tag\"]", "a[href*=\"ategor\"]", "a[href*=\"/rubri\"]", "a[href*=\"/schlagw\"]",
+    "a[href*=\"/stichw\"]", "a[href*=\"/etiquet\"]", "a[href*=\"/etichet\"]", "a[href*=\"/label\"]",
 ))
-AUTHOR_CLASS = re.compile(r"author|autor|byline|\bfn\b", re.I)
+AUTHOR_CLASS = re.compile(r"author|autor|byline", re.I)
 DATE_CLASS = re.compile(r"date|publish|posted|time", re.I)
 # Class names with "date"/"time" that are not a dateline ("update-button", "timeline", "runtime").
 NOT_DATE_CLASS = re.compile(r"timeline|runtime|timer|datepicker|validate|candidate|mandate|update-|"
@@ -125,29 +126,51 @@ class Scan:
     rel_links: list[tuple[int, LexborNode, str]] = field(default_factory=list)  # a[rel] author/license
 
 
+def _read_meta(node: LexborNode, meta: dict[str, list[str]]) -> None:
+    a = node.attributes
+    content = a.get("content")
+    if content:
+        content = content.strip()
+        if content and len(content) <= MAX_META_VALUE:
+            for attr in ("property", "name", "itemprop", "http-equiv"):
+                key = a.get(attr)
+                if key:
+                    for k in key.lower().split():
+                        meta.setdefault(k, []).append(content)
+
+
 def _scan(tree: LexborHTMLParser) -> Scan:
     s = Scan()
     meta = s.meta
+    head = tree.head
+    n_meta = 0
+    if head is not None:
+        for node in head.css(HEAD_SEL):
+            tag = node.tag
+            if tag == "meta":
+                n_meta += 1
+                _read_meta(node, meta)
+            elif tag == "link":
+                s.links.append(node)
+            elif tag == "title" and s.title is None:
+                s.title = norm(node.text(deep=True))
+    body = tree.body
+    if n_meta < MIN_HEAD_METAS and body is not None:
+        for node in body.css(HEAD_SEL):
+            tag = node.tag
+            if tag == "meta":
+                if not node.attributes.get("itemprop"):  # microdata is read below
+                    _read_meta(node, meta)
+            elif tag == "link":
+                s.links.append(node)
+            elif tag == "title" and s.title is None:
+                s.title = norm(node.text(deep=True))
     for i, node in enumerate(tree.css(SCAN_SEL)):
         tag = node.tag
         a = node.attributes
         if tag == "meta":
-            content = a.get("content")
-            if content:
-                content = content.strip()
-                if content and len(content) <= MAX_META_VALUE:
-                    for attr in ("property", "name", "itemprop", "http-equiv"):
-                        key = a.get(attr)
-                        if key:
-                            for k in key.lower().split():
-                                meta.setdefault(k, []).append(content)
-            continue
-        if tag == "link":
-            s.links.append(node)
-            continue
-        if tag == "title":
-            if s.title is None:
-                s.title = norm(node.text(deep=True))
+            if node.parent is None or node.parent.tag != "head":  # <head> was read above
+                _read_meta(node, meta)
             continue
         if tag == "script":
             text = node.text(deep=True)
@@ -181,13 +204,13 @@ def _scan(tree: LexborHTMLParser) -> Scan:
                 if m:
                     s.taxonomy.append((i, node, m.group(1) is not None))
                     continue
-        if cls:
+        if tag == "time":
+            s.datelines.append((i, node))
+        elif cls:
             if AUTHOR_CLASS.search(cls):
                 s.bylines.append((i, node))
             elif DATE_CLASS.search(cls) and not NOT_DATE_CLASS.search(cls):
                 s.datelines.append((i, node))
-        if tag == "time":
-            s.datelines.append((i, node))
     return s
 
 
@@ -208,21 +231,36 @@ def _node_value(node: LexborNode) -> str:
     return norm(node.text(deep=True, separator=" "))
 
 
-def _inside_nav(node: LexborNode) -> bool:
+def _inside_nav(node: LexborNode, cache: dict[int, bool] | None = None) -> bool:
+    """Inside site navigation, a tag cloud or a sidebar. `cache` (by node id) spares the walk up for
+    links that share their containers, as the links of one list do."""
     p = node.parent
+    seen: list[int] = []
+    result = False
     for _ in range(MAX_ANCESTORS):
         if p is None:
-            return False
+            break
+        if cache is not None:
+            key = p.mem_id
+            if key in cache:
+                result = cache[key]
+                break
+            seen.append(key)
         if p.tag in NAV_TAGS:
-            return True
+            result = True
+            break
+        if p.tag in ("article", "main", "body"):
+            break
         a = p.attributes
         cls = (a.get("class") or "") + " " + (a.get("id") or "")
-        if cls.strip() and NAV_CONTAINER.search(cls):
-            return True
-        if p.tag in ("article", "main", "body"):
-            return False
+        if len(cls) > 1 and NAV_CONTAINER.search(cls):
+            result = True
+            break
         p = p.parent
-    return False
+    if cache is not None:
+        for key in seen:
+            cache[key] = result
+    return result
 
 
 def _split_list(values: list[str]) -> list[str]:
@@ -344,61 +382,55 @@ NEAR_CONFIRM = 3  # visible dates near the headline tried against the structured
 NEAR_OVERRIDES = True  # the headline's own dateline beats a structured date that it contradicts
 
 
+def _lines(text: str) -> str:
+    """Whitespace collapsed within each line; blank lines dropped (lines are element boundaries)."""
+    return "\n".join(x for x in (" ".join(line.split()) for line in text.split("\n")) if x)
+
+
 def _walk_text(start: LexborNode, forward: bool, limit: int) -> str:
-    """Running text after (or before) a node in document order, up to `limit` characters."""
+    """Running text after (or before) a node in document order, up to `limit` characters, with a
+    newline at each element boundary (a byline's name ends where its element ends)."""
     parts: list[str] = []
     total = 0
     n: LexborNode | None = start
     steps = 0
-    if forward:
-        # skip the start node's own subtree
-        while n is not None and steps < MAX_WALK_NODES and total < limit:
-            nxt = n.next
-            while nxt is None:
-                n = n.parent
-                if n is None or n.tag in ("body", "html"):
-                    return " ".join(parts)
-                nxt = n.next
-            n = nxt
-            steps += 1
-            # descend to the first leaf, reading text nodes
+    while n is not None and steps < MAX_WALK_NODES and total < limit:
+        nxt = n.next if forward else n.prev
+        while nxt is None:
+            n = n.parent
+            if n is None or n.tag in ("body", "html"):
+                return "\n".join(parts if forward else reversed(parts))
+            nxt = n.next if forward else n.prev
+        n = nxt
+        steps += 1
+        if forward:
             total += _collect(n, parts, limit - total)
-    else:
-        while n is not None and steps < MAX_WALK_NODES and total < limit:
-            prv = n.prev
-            while prv is None:
-                n = n.parent
-                if n is None or n.tag in ("body", "html"):
-                    return " ".join(reversed(parts))
-                prv = n.prev
-            n = prv
-            steps += 1
-            if n.tag in SKIP_TEXT_TAGS or n.tag == "-comment":
-                continue
-            t = n.text(deep=True, separator=" ") if n.tag != "-text" else (n.text_content or "")
-            t = norm(t)
-            if t:
-                t = t[-(limit - total):]
-                parts.append(t)
-                total += len(t)
-        return " ".join(reversed(parts))
-    return " ".join(parts)
+            continue
+        if n.tag in SKIP_TEXT_TAGS or n.tag == "-comment":
+            continue
+        t = _lines(n.text(deep=True, separator="\n") if n.tag != "-text" else (n.text_content or ""))
+        if t:
+            t = t[-(limit - total):]
+            parts.append(t)
+            total += len(t)
+    return "\n".join(parts if forward else reversed(parts))
 
 
 def _collect(n: LexborNode, parts: list[str], limit: int) -> int:
+    """Append the text of `n` (at most `limit` characters), element by element; returns the length."""
     if limit <= 0 or n.tag in SKIP_TEXT_TAGS or n.tag == "-comment":
         return 0
     if n.tag == "-text":
-        t = norm(n.text_content or "")
+        t = " ".join((n.text_content or "").split())[:limit]
         if t:
-            parts.append(t[:limit])
-            return len(t[:limit])
-        return 0
-    t = n.text(deep=True, separator=" ")
+            parts.append(t)
+        return len(t)
+    t = n.text(deep=True, separator="\n")
     if len(t) <= limit * 2:
-        t = norm(t)
-        parts.append(t[:limit])
-        return len(t[:limit])
+        t = _lines(t)[:limit]
+        if t:
+            parts.append(t)
+        return len(t)
     # a big container: read its children one by one
     used = 0
     c = n.child
@@ -411,7 +443,7 @@ def _collect(n: LexborNode, parts: list[str], limit: int) -> int:
 
 
 def _dates(s: Scan, art: dict[str, Any], ld: LdData, url: str | None, canonical: str | None,
-           head: tuple[int, LexborNode] | None, now: datetime | None, lang: str | None) -> DateEvidence:
+           head: tuple[int, LexborNode] | None, after: str, now: datetime | None, lang: str | None) -> DateEvidence:
     ev = DateEvidence()
     for k in ("datePublished", "dateCreated", "uploadDate"):
         d = parse_date(text_of(art.get(k)), now=now)
@@ -469,7 +501,6 @@ def _dates(s: Scan, art: dict[str, Any], ld: LdData, url: str | None, canonical:
         if d:
             ev.near.append((dist, d))
     if head is not None:
-        after = _walk_text(head[1], True, TEXT_AFTER_CHARS)
         found = find_dates(after, now=now, lang=lang)
         if found:
             ev.near.append((NEAR_AFTER * 2 + 1, found[0][1]))
@@ -545,7 +576,11 @@ def read(tree: LexborHTMLParser, url: str | None, *, now: datetime | None = None
         normalise_lang(text_of(art.get("inLanguage")))
     raw_lang = (html.attributes.get("lang") if html is not None else None) or _first(meta, ("og:locale",))
 
-    # authors: JSON-LD persons, then microdata, meta, visible byline; organisations only as a last resort
+    # the text right after the headline: its dateline and byline
+    after = _walk_text(head[1], True, TEXT_AFTER_CHARS) if head is not None else ""
+
+    # authors: JSON-LD persons, then microdata, meta; else the visible byline nearest the headline;
+    # organisations only as a last resort
     persons, orgs = author_values(art.get("author") or art.get("creator"), ld.by_id) if art else ([], [])
     authors = clean_authors(persons)
     if not authors:
@@ -560,13 +595,19 @@ def read(tree: LexborHTMLParser, url: str | None, *, now: datetime | None = None
                 authors = clean_authors(meta[k])
                 if authors:
                     break
+    visible = _visible_byline(s, head[0] if head is not None else None, after)
+    if authors and visible and all(" " not in a for a in authors):
+        # a first name or user name in the metadata, the full name in the byline: the full name
+        full = tuple(v for v in visible if any(v.split()[0].casefold() == a.casefold() for a in authors))
+        if len(full) == len(authors):
+            authors = full
     if not authors:
-        authors = _visible_byline(s)
+        authors = visible
     if not authors and orgs:
         authors = clean_authors(orgs, organisations=True)
 
     # dates
-    ev = _dates(s, art, ld, url, canonical, head, now, raw_lang)
+    ev = _dates(s, art, ld, url, canonical, head, after, now, raw_lang)
     if not (ev.published or ev.modified or ev.url or ev.near or ev.other_ld):
         ev.fallback = _body_date(tree, now, raw_lang)
     published, modified = choose_dates(ev)
@@ -622,32 +663,78 @@ def _plain(value: str | None) -> str:
     return norm(value)
 
 
-def _visible_byline(s: Scan) -> tuple[str, ...]:
-    for _, node in s.bylines[:MAX_VISIBLE_BYLINES]:
-        text = norm(node.text(deep=True, separator=" "))
-        if not text or len(text) > MAX_BYLINE_CHARS:
-            continue
-        a = node.attributes
-        # an author link (rel=author, or a link in an author element) names one author, maybe by a user name
-        link = "author" in (a.get("rel") or "").lower() or (node.tag == "a" and node.parent is not None
-                                                           and "author" in (node.parent.attributes.get("class") or ""))
-        if link or "fn" in (a.get("class") or "").split():
-            names = clean_authors(text, nicknames=True)
+def _in_comments(node: LexborNode) -> bool:
+    """Inside a comment section (its authors are not the article's)."""
+    p: LexborNode | None = node
+    for _ in range(MAX_ANCESTORS):
+        if p is None or p.tag in ("body", "article", "main"):
+            return False
+        a = p.attributes
+        if COMMENT_CLASS.search((a.get("class") or "") + " " + (a.get("id") or "")):
+            return True
+        p = p.parent
+    return False
+
+
+def _byline_names(node: LexborNode) -> tuple[str, ...]:
+    text = norm(node.text(deep=True, separator=" "))
+    if not text or len(text) > MAX_BYLINE_CHARS:
+        return ()
+    a = node.attributes
+    # an author link (rel=author, or a link in an author element) names one author, maybe by a user name
+    link = "author" in (a.get("rel") or "").lower() or (node.tag == "a" and node.parent is not None
+                                                       and "author" in (node.parent.attributes.get("class") or ""))
+    if link or "fn" in (a.get("class") or "").split():
+        return clean_authors(text, nicknames=True)
+    found = byline_from_text(text)
+    if found:
+        return found
+    return tuple(n for n in clean_authors(text) if is_person_name(n) or len(text.split()) <= 3)
+
+
+def _visible_byline(s: Scan, hpos: int | None, after: str) -> tuple[str, ...]:
+    """The byline nearest the headline: an author element near it, else a byline written in the text
+    after it, else the first author element of the page (never one in the comments)."""
+    near: list[tuple[int, LexborNode]] = []
+    far: list[LexborNode] = []
+    for pos, node in s.bylines[:MAX_VISIBLE_BYLINES * 3]:
+        if hpos is not None and -NEAR_BEFORE <= pos - hpos <= NEAR_AFTER:
+            near.append((abs(pos - hpos) * 2 + (pos < hpos), node))
         else:
-            names = tuple(n for n in clean_authors(text) if is_person_name(n) or len(text.split()) <= 3)
+            far.append(node)
+    tried = 0
+    for _, node in sorted(near, key=lambda x: x[0]):
+        if _in_comments(node):
+            continue
+        names = _byline_names(node)
+        tried += 1
+        if names:
+            return names
+        if tried >= MAX_VISIBLE_BYLINES:
+            break
+    names = byline_from_text(after[:BYLINE_TEXT_CHARS]) if after else ()
+    if names:
+        return names
+    for node in far[:MAX_VISIBLE_BYLINES]:
+        if _in_comments(node):
+            continue
+        names = _byline_names(node)
         if names:
             return names
     return ()
 
 
-MAX_VISIBLE_BYLINES = 12  # bylines read per page (they sit near the headline)
+MAX_VISIBLE_BYLINES = 12  # author elements read per page
+BYLINE_TEXT_CHARS = 250  # characters after the headline searched for a written byline
+COMMENT_CLASS = re.compile(r"comment|respond|reply|discussion|kommentar", re.I)
 
 
 def _taxonomy_links(s: Scan) -> tuple[list[str], list[str]]:
     tags: list[str] = []
     cats: list[str] = []
+    cache: dict[int, bool] = {}
     for _, node, is_cat in s.taxonomy:
-        if _inside_nav(node):
+        if _inside_nav(node, cache):
             continue
         text = norm(node.text(deep=True, separator=" "))
         if not text:

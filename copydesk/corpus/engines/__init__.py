@@ -1,0 +1,1 @@
+"""Adapters that run the same per-record function on existing engines: Ray Data, datatrove, Spark."""

@@ -1,0 +1,301 @@
+"""Text mode: clean text that a naive extractor left (a page flattened to lines, furniture included).
+
+    >>> art = copydesk.extract_text(flat_text, url="https://example.org/a")
+    >>> art.text, art.title, art.authors, art.captions, art.bio, art.removed
+
+Each non-empty line is classified by a small shipped model (line shape, UI vocabulary in many languages,
+neighbours, repetition, place relative to the densest run of prose); then captions, the author bio, the
+byline, the title and the site name are recognised by their grammar and kept apart. Every line that is
+not body is reported in `Article.removed` with its kind and the reason.
+
+Corpus mode (two passes): `learn_templates((site_key(url), text) for ...)` counts, per site, the
+documents each line occurs in; `extract_text(text, url=..., templates=st)` then drops the lines that
+recur across the site's documents (kind "template"), even when they look like prose.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from ..article import EMPTY, ERROR, LIST, NOT_HTML, OK, PARAGRAPH, TOO_LARGE, Article, Block, Removed, failed
+from ..options import Options
+from . import roles
+from .lines import (
+    BULLETS,
+    FEATURE_NAMES,
+    LONG_PROSE,
+    PROSE_MIN_WORDS,
+    TERMINAL,
+    LineFeatures,
+    ends_sentence,
+    extract_features,
+    stage2_features,
+)
+from .model import DEFAULT_THRESHOLD, load_model
+from .quotes import find_quotes
+from .templates import MAX_TEMPLATE_CHARS, SiteTemplates, learn_templates, line_key, site_key
+
+__all__ = ["SiteTemplates", "classify_lines", "extract_text", "learn_templates", "site_key"]
+
+# Bad-input sniffing: share of control characters (besides whitespace) that makes text binary.
+SNIFF_CHARS = 65536
+BINARY_CONTROL_SHARE = 0.01
+HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+                        re.IGNORECASE | re.DOTALL)
+HTML_TAG = re.compile(r"</?(?:p|div|span|a|br|li|ul|script|style|meta|link|table|td|tr|h[1-6]|img)\b[^>]*>",
+                      re.IGNORECASE)
+# Tags per 1000 characters above which a text without an <html> start is still HTML.
+HTML_TAGS_PER_KCHAR = 5.0
+HTML_MIN_TAGS = 10
+# `favor` shifts the body threshold of the classifier's probability.
+FAVOR_SHIFT = {"precision": 0.12, "balanced": 0.0, "recall": -0.15}
+# When no line reaches the threshold, prose lines within this factor of the best one are the body.
+FALLBACK_REL = 0.6
+# Body lines that may be headings: no sentence end and at most this many words.
+HEADING_MAX_WORDS = 15
+_CONTROL = frozenset(chr(c) for c in range(32) if chr(c) not in "\t\n\r\x0b\x0c") | {"\x7f"}
+
+
+def _sniff(text: str) -> str | None:
+    """Why this is not plain text ("binary", "html"), or None."""
+    head = text[:SNIFF_CHARS]
+    if "\x00" in head or (head and sum(head.count(c) for c in _CONTROL) / len(head) > BINARY_CONTROL_SHARE):
+        return "binary"
+    if "\ufffd" in head and head.count("\ufffd") / max(len(head), 1) > 0.1:
+        return "binary"
+    if "<" in head:
+        if HTML_START.match(head):
+            return "html"
+        tags = len(HTML_TAG.findall(head))
+        if tags >= HTML_MIN_TAGS and tags * 1000 / max(len(head), 1) >= HTML_TAGS_PER_KCHAR:
+            return "html"
+    return None
+
+
+def classify_lines(feats: LineFeatures) -> np.ndarray:
+    """Probability that each non-empty line is body."""
+    model = load_model()
+    if model is None:  # no trained model shipped: prose-like lines are body
+        X = feats.X
+        return np.clip(0.2 + 0.6 * X[:, LONG_PROSE] + 0.2 * (feats.words >= PROSE_MIN_WORDS) - 0.4 * (feats.ui > 0.25),
+                       0, 1).astype(np.float32)
+    p = model.stage1.predict(feats.X)
+    for stage in model.later:
+        p = stage.predict(stage2_features(feats, p))
+    return p
+
+
+def _threshold(opts: Options) -> float:
+    model = load_model()
+    base = model.threshold if model is not None else DEFAULT_THRESHOLD
+    return base + FAVOR_SHIFT.get(opts.favor, 0.0)
+
+
+def _reason_codes(feats: LineFeatures) -> list[int]:
+    """Why the classifier dropped each line, as an index into REASONS."""
+    X = feats.X
+    code = ((X[:, END_TERMINAL] == 0) * 1 + (feats.words < SHORT_WORDS) * 2 + (feats.ui > 0) * 4
+            + (feats.repeat > 1) * 8).astype(np.int64)
+    return code.tolist()
+
+
+def _removed(lines: list[str], body: np.ndarray, role: dict[int, tuple[str, str]], codes: list[int]) -> list[Removed]:
+    """One Removed per line kept apart by a rule; consecutive boilerplate lines dropped for the same reason
+    share one Removed (their text joined by newlines), which keeps this cheap on long menus."""
+    out: list[Removed] = []
+    run: list[str] = []
+    run_code = last = -2
+    for i in np.flatnonzero(~body).tolist():
+        r = role.get(i)
+        if r is None and codes[i] == run_code and i == last + 1:
+            run.append(lines[i])
+            last = i
+            continue
+        if run:
+            out.append(Removed("boilerplate", "\n".join(run), REASONS[run_code]))
+            run = []
+            run_code = -1
+        if r is not None:
+            out.append(Removed(r[0], lines[i], r[1]))
+        else:
+            run = [lines[i]]
+            run_code = codes[i]
+        last = i
+    if run:
+        out.append(Removed("boilerplate", "\n".join(run), REASONS[run_code]))
+    return out
+
+
+def _reason_text(code: int) -> str:
+    why = [w for bit, w in ((1, "no sentence end"), (2, "short"), (4, "interface words"), (8, "repeated in page"))
+           if code & bit]
+    return "line classifier: " + (", ".join(why) if why else "outside the main text")
+
+
+SHORT_WORDS = 4
+REASONS = tuple(_reason_text(c) for c in range(16))
+END_TERMINAL = FEATURE_NAMES.index("end_terminal")
+
+
+def _blocks(lines: list[str]) -> tuple[Block, ...]:
+    """Body lines -> blocks: bullet runs become lists, short unpunctuated lines before prose headings."""
+    out: list[Block] = []
+    items: list[str] = []
+
+    def flush() -> None:
+        if items:
+            out.append(Block(LIST, "\n".join(items), items=tuple(items)))
+            items.clear()
+
+    for k, s in enumerate(lines):
+        if s[0] in BULLETS and len(s) > 1 and s[1] in " \t":
+            items.append(s[1:].strip())
+            continue
+        flush()
+        nxt = lines[k + 1] if k + 1 < len(lines) else ""
+        if (s[-1] not in TERMINAL and s[-1] not in ",;:" and len(s.split()) <= HEADING_MAX_WORDS
+                and nxt and nxt[-1] in TERMINAL and len(nxt.split()) > len(s.split())):
+            out.append(Block("heading", s, level=2))
+        else:
+            out.append(Block(PARAGRAPH, s))
+    flush()
+    return tuple(out)
+
+
+def extract_text(text: str, *, url: str | None = None, options: Options | None = None,
+                 templates: SiteTemplates | None = None, site: str | None = None, **kw: Any) -> Article:
+    """Clean one flattened document. `site` overrides the grouping key used with `templates`
+    (default: `site_key(url)`). Never raises on bad input: the status says what was wrong."""
+    try:
+        opts = Options.make(options, **kw)
+    except (TypeError, ValueError) as e:
+        return failed(ERROR, f"bad options: {e}", url=url)
+    warnings: list[str] = []
+    if isinstance(text, (bytes, bytearray)):
+        text = bytes(text).decode("utf8", errors="replace")
+        warnings.append("input was bytes: decoded as UTF-8")
+    if not isinstance(text, str):
+        return failed(ERROR, f"text must be str, not {type(text).__name__}", url=url)
+    if len(text) > opts.max_bytes:
+        return failed(TOO_LARGE, f"text of {len(text)} characters is above max_bytes={opts.max_bytes}", url=url)
+    kind = _sniff(text)
+    if kind == "binary":
+        return failed(NOT_HTML, "binary data, not text", url=url)
+    if kind == "html":
+        return _as_html(text, url, opts)
+    try:
+        return _extract(text, url, opts, templates, site, warnings)
+    except Exception as e:  # a bug must not take a corpus job down: report it on this document
+        return failed(ERROR, f"{type(e).__name__}: {e}", url=url, warnings=tuple(warnings))
+
+
+def _as_html(text: str, url: str | None, opts: Options) -> Article:
+    """HTML passed to text mode: route it to the HTML extractor, saying so."""
+    note = "input is HTML, not flattened text: extracted with copydesk.extract"
+    try:
+        from ..extract import extract
+
+        art = extract(text, url=url, options=opts)
+    except Exception as e:
+        return failed(NOT_HTML, f"input is HTML, not flattened text (HTML extraction failed: {e})", url=url)
+    from dataclasses import replace
+
+    return replace(art, warnings=(*art.warnings, note))
+
+
+def _extract(text: str, url: str | None, opts: Options, templates: SiteTemplates | None, site: str | None,
+             warnings: list[str]) -> Article:
+    feats = extract_features(text)
+    n = len(feats.text)
+    if n == 0:
+        return failed(EMPTY, "no text", url=url, warnings=tuple(warnings))
+    lines = feats.text
+    p = classify_lines(feats)
+    body = p >= _threshold(opts)
+    if not body.any():  # a short page the model is unsure of: its best prose lines are still its body
+        prose = feats.X[:, LONG_PROSE] > 0
+        if prose.any():
+            body = prose & (p >= FALLBACK_REL * float(p[prose].max()))
+    role: dict[int, tuple[str, str]] = {}  # line -> (kind, reason) for lines kept apart by grammar
+
+    # Corpus mode: lines that recur across the site's documents.
+    if templates is not None:
+        key = site if site is not None else site_key(url)
+        tkeys = templates.template_keys(key, text)
+        if tkeys:
+            for i, s in enumerate(lines):
+                if len(s) <= MAX_TEMPLATE_CHARS and line_key(s) in tkeys:
+                    role[i] = ("template", f"recurs in >= {templates.threshold(key)} documents of {key or 'the site'}")
+
+    captions: list[str] = []
+    bio: list[str] = []
+    authors: list[str] = []
+    host = site_key(url)
+    body_idx = np.flatnonzero(body)
+    first_body = int(body_idx[0]) if len(body_idx) else n
+    last_body = int(body_idx[-1]) if len(body_idx) else -1
+    # Captions and bio: looked for around the body only (a caption far from any prose is furniture anyway).
+    lo, hi = max(first_body - roles.TITLE_LOOKBACK, 0), min(last_body + 3, n)
+    for i in range(lo, hi):
+        if i in role:
+            continue
+        s = lines[i]
+        if (s.endswith(")") or ":" in s[:40]) and roles.is_caption(s):
+            role[i] = ("caption", "caption: a sentence with a media credit")
+            captions.append(s)
+        elif feats.words[i] >= PROSE_MIN_WORDS and i >= first_body:
+            name = roles.bio_author(s)
+            if name:
+                role[i] = ("bio", f"author bio of {name}")
+                bio.append(s)
+                if name not in authors:
+                    authors.append(name)
+    # A bio in the body's second half closes the article: what follows it is the page's furniture.
+    bio_lines = [i for i, r in role.items() if r[0] == "bio" and i >= (first_body + last_body) / 2]
+    if bio_lines:
+        for i in range(max(bio_lines) + 1, n):
+            if body[i] and i not in role:
+                body[i] = False
+
+    # Byline, sitename, title: before the first prose line of the body.
+    prose = [i for i in np.flatnonzero(body)
+             if i not in role and feats.words[i] >= PROSE_MIN_WORDS and ends_sentence(lines[i])]
+    start = int(prose[0]) if prose else first_body
+    for i in range(max(start - roles.TITLE_LOOKBACK, 0), min(start + 3, n)):
+        if i in role:
+            continue
+        names = roles.byline_authors(lines[i])
+        if names:
+            role[i] = ("byline", "byline")
+            authors.extend(a for a in names if a not in authors)
+    sitename = None
+    first = 0
+    if lines and 0 not in role and not body[0] and roles.is_sitename(lines[0], lines[1:60], host):
+        sitename = lines[0]
+        role[0] = ("sitename", "site name: opens the page and recurs in it" if not host else "site name")
+        first = 1
+    title = None
+    for i in range(start - 1, max(start - roles.TITLE_LOOKBACK, first) - 1, -1):
+        if i in role:
+            continue
+        s = lines[i]
+        if roles.title_ok(s, float(feats.words[i]), float(feats.ui[i])):
+            title = s
+            role[i] = ("title", "title: the heading above the body")
+            break
+
+    for i in role:
+        body[i] = False
+    kept = [lines[i] for i in np.flatnonzero(body).tolist()]
+    removed = _removed(lines, body, role, _reason_codes(feats))
+    if not kept:
+        return Article(status=EMPTY, url=url, title=title, sitename=sitename, authors=tuple(authors),
+                       captions=tuple(captions), bio=tuple(bio), removed=tuple(removed),
+                       reason="no body lines found", warnings=tuple(warnings))
+    blocks = _blocks(kept)
+    quotes = tuple(find_quotes([b.text for b in blocks if b.kind == PARAGRAPH]))
+    return Article(status=OK, url=url, title=title, blocks=blocks, authors=tuple(authors), quotes=quotes,
+                   sitename=sitename, captions=tuple(captions), bio=tuple(bio), removed=tuple(removed),
+                   page_type="article", warnings=tuple(warnings))

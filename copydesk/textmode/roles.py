@@ -1,0 +1,121 @@
+"""The non-body lines a reader recognises by their grammar: site name, title, byline, captions, author bio.
+
+General rules over line shape and position relative to the body (the classifier's output), never a list
+of sites or phrases.
+"""
+from __future__ import annotations
+
+import re
+
+from .vocab import BIO_ROLES, CREDIT_WORDS
+
+# A media credit at a line's end: "(Reuters)", "(Jane Doe/The Daily Planet)", "(Photo: AP)".
+CREDIT_TAIL = re.compile(r"\(([^()]{2,80})\)\s*$")
+# A caption that opens with a credit label: "Photo: ...", "Image credit: ...", "Foto: ...".
+_CREDITS = "|".join(sorted(CREDIT_WORDS))
+CREDIT_HEAD = re.compile(r"^\s*(?:[\w-]+\s){0,2}?(" + _CREDITS + r")s?\s*(?:credit|by)?\s*[:|]", re.IGNORECASE)
+# Words of a caption's text before its credit: a caption is a sentence, not a label.
+CAPTION_MIN_WORDS = 6
+# At most this many words inside a credit's parentheses.
+CREDIT_MAX_WORDS = 8
+NAME_WORD = r"[A-Z][\w'’.\-]*"
+# "Jane Q. Doe is a staff writer ...", "Jane Doe was the paper's correspondent ...": the role noun follows
+# an article or a possessive and at most BIO_ROLE_GAP adjectives.
+BIO_ROLE_GAP = 4
+_ROLES = "|".join(sorted(BIO_ROLES))
+BIO_IS = re.compile(
+    rf"^(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{1,3}}),?\s+(?:is|was|has been|serves as|joined [\w ]{{0,40}}? as)\s+"
+    rf"(?:a|an|the|[\w.]+['’]s)\s+(?:[\w'’-]+,?\s+){{0,{BIO_ROLE_GAP}}}?(?:{_ROLES})s?\b")
+# "Jane Doe covers science for ...", "Jane Doe writes about food for ...".
+BIO_COVERS = re.compile(
+    rf"^(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{1,3}})\s+(?:covers|writes about|reports on)\s+(?:[\w,-]+\s+){{1,12}}?for\s")
+# Words that cannot begin a person's name in a bio line.
+NOT_NAME_START = frozenset("The A An This That These Those It He She They We You I In On At For".split())
+# "By Jane Doe", "Von Hans Muster", "Par Marie Curie", "Por Juan Pérez", "Door Jan Jansen", "Di Mario Rossi".
+BYLINE = re.compile(rf"^(?:by|von|par|por|door|di|de|av|af|przez|от)\s+(?P<names>{NAME_WORD}(?:[\s,]+(?:and|und|et|y|e|&)?\s*{NAME_WORD}){{0,7}})",
+                    re.IGNORECASE)
+BYLINE_MAX_WORDS = 12
+# Site name: a short line opening the document ...
+SITENAME_MAX_WORDS = 6
+SITENAME_MAX_CHARS = 60
+# Title: looked for among this many lines before the first body paragraph, with this many words.
+TITLE_LOOKBACK = 12
+TITLE_MIN_WORDS = 2
+TITLE_MAX_WORDS = 30
+TITLE_MAX_UI_SHARE = 0.34
+DATE_LIKE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}[:.]\d\d\b")
+
+
+def is_caption(line: str) -> bool:
+    """A caption: a sentence followed by a media credit in parentheses, or opened by a credit label."""
+    if CREDIT_HEAD.match(line):
+        return True
+    if not line.endswith(")"):
+        return False
+    m = CREDIT_TAIL.search(line)
+    if not m:
+        return False
+    before = line[: m.start()].split()
+    credit = m.group(1).strip()
+    if len(before) < CAPTION_MIN_WORDS or any(c.isdigit() for c in credit):
+        return False
+    cw = credit.replace("/", " ").split()
+    if not cw or len(cw) > CREDIT_MAX_WORDS:
+        return False
+    low = {w.lower().strip(":,.") for w in cw}
+    if low & CREDIT_WORDS:
+        return True
+    # Names and organisations: every word capitalised (joining words allowed), and a slash or a
+    # single agency-like word.
+    capital = all(w[0].isupper() or w.lower() in {"of", "the", "for", "and", "via", "by", "de"} for w in cw)
+    return capital and ("/" in credit or len(cw) <= 3) and before[-1][-1:] in ".!?”\"’"
+
+
+def bio_author(line: str) -> str | None:
+    """The person a bio line describes ("X is the paper's correspondent ..." -> "X"), else None."""
+    m = BIO_IS.match(line) or BIO_COVERS.match(line)
+    if not m:
+        return None
+    name = m.group("name")
+    if name.split()[0] in NOT_NAME_START or not name[0].isupper():
+        return None
+    return name.rstrip(".,")
+
+
+def byline_authors(line: str) -> list[str]:
+    """Names in a byline ("By Jane Doe and John Roe"), else []."""
+    if len(line.split()) > BYLINE_MAX_WORDS:
+        return []
+    m = BYLINE.match(line.strip())
+    if not m:
+        return []
+    parts = re.split(r"\s*(?:,|\band\b|\bund\b|\bet\b|\by\b|\be\b|&)\s*", m.group("names"))
+    return [p.strip() for p in parts if len(p.split()) >= 2]
+
+
+def _squash(s: str) -> str:
+    return "".join(c for c in s.lower() if c.isalnum())
+
+
+def is_sitename(line: str, others: list[str], host: str) -> bool:
+    """A short name-like line that opens the document and recurs inside other lines (credits, copyright)
+    or matches the URL's host."""
+    w = line.split()
+    if not w or len(w) > SITENAME_MAX_WORDS or len(line) > SITENAME_MAX_CHARS or line[-1] in ".!?:,;":
+        return False
+    if not any(c.isupper() for c in line[:1]) and not line[:1].isdigit():
+        return False
+    sq = _squash(line)
+    if host and len(sq) >= 4:
+        label = _squash(host.rsplit(".", 2)[-2] if host.count(".") >= 1 else host)
+        if label and (label in sq or sq in label):
+            return True
+    return sum(line in o for o in others if o != line) >= 1
+
+
+def title_ok(line: str, words: float, ui: float) -> bool:
+    if not (TITLE_MIN_WORDS <= words <= TITLE_MAX_WORDS) or ui > TITLE_MAX_UI_SHARE:
+        return False
+    if line[-1] in ".,;:" or is_caption(line) or byline_authors(line):
+        return False
+    return not (DATE_LIKE.search(line) and words <= 8)

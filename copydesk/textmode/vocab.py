@@ -1,0 +1,79 @@
+"""Word lists text mode reads: interface vocabulary and function words in many languages.
+
+These are generic vocabularies (what a site's chrome is made of, what running prose is made of), not
+phrases of any one site. All are lower case; lines are lower-cased and stripped of punctuation before
+they are compared, so an entry is one word.
+"""
+from __future__ import annotations
+
+# Words of site chrome: sign-ups, sharing, navigation, consent, account, commerce, media players.
+_UI = """
+about account accept ad ads advert advertisement advertise advertising agree all app apps archive archives
+article articles back blog bookmark browse browser buy cart categories category checkout click close
+comment comments conditions consent contact continue cookie cookies copyright cart download edit e-mail
+email emails enable enter facebook faq feed feedback follow followers footer forgot free gallery help home
+inbox instagram javascript join jobs like likes linkedin load loading log login logout loading menu min more
+most navigation newsletter newsletters next notifications now offer options password permalink photo
+photos pinterest player playing please podcast policy popular post posted posts prev previous print privacy
+profile rated read register registration related reply reserved rights rss save search see settings share
+shares shop show sign signed signup site sitemap skip sponsored store submit subscribe subscriber
+subscription subscriptions support tags terms thank thanks toggle top trending tweet twitter unsubscribe
+updates valid video videos view views watch whatsapp youtube reddit tumblr sharing shared cookie-policy
+newsletter-signup wishlist basket login/register telegram viber vk
+anmelden abmelden abonnieren abonnement artikel datenschutz datenschutzerklärung impressum kommentar
+kommentare kontakt mehr menü newsletter passwort registrieren suche teilen warenkorb weiterlesen zurück
+startseite nutzungsbedingungen einwilligung alle anzeige werbung drucken versand merkzettel
+accueil abonner abonnez abonnement commentaire commentaires connexion contact contactez données
+inscription inscrire lire mentions légales partager plus politique rechercher recherche suivant précédent
+publicité panier confidentialité s'abonner newsletter connecter télécharger
+acceder aceptar anterior buscar carrito comentario comentarios compartir contacto contraseña cookies
+descargar entrar inicio leer más newsletter política privacidad publicidad registrarse registro siguiente
+suscríbete suscribirse términos aviso
+accedi cerca commenti condividi contatti iscriviti leggi privacy pubblicità registrati successivo
+precedente carrello
+aceitar assine buscar comentários compartilhar entrar inscreva leia mais página próximo anterior
+privacidade
+aanmelden account delen inloggen lees meer nieuwsbrief reacties volgende vorige winkelwagen zoeken
+komentarze logowanie następny poprzedni prywatności rejestracja szukaj udostępnij więcej zaloguj
+войти войдите вход зарегистрироваться регистрация комментарии поделиться подписаться поиск далее
+читать назад главная реклама
+""".split()
+UI_WORDS: frozenset[str] = frozenset(_UI)
+
+# Function words: their share tells running prose from labels and menus, in any of these languages.
+_STOP = """
+a about after all also an and are as at be been but by can could did do does for from had has have he her
+him his how i if in into is it its just may me more my no not of on one only or our out over she so some
+than that the their them then there these they this those to up us was we were what when where which
+while who will with would you your
+aber als am an auch auf aus bei bis da das dass dem den der des die doch ein eine einem einen einer es
+für hat ich im in ist kann mit nach nicht noch nur oder sich sie sind so über um und uns von vor war
+werden wie wir wird zu zum zur
+au aux avec ce ces cette dans de des du elle en est et il ils je la le les leur mais ne nous on ou par
+pas pour qu que qui sa se ses son sont sur un une vous été être
+al como con del el en es esta este hay la las lo los más para pero por que se sin su sus una y ya
+che come con da dei della delle di gli il in la le non nel per più sono una
+ao as com da das de do dos em na nas no nos os para pela pelo que se um uma é não
+aan als bij de dat die een en het hij in is met niet om op te van voor was wat ze zijn
+do i jak jest na nie od się są to w z za że
+в и на не что с по как это он она они но из за к у же то от для о
+och att det en som är på med för av den till har inte
+""".split()
+STOP_WORDS: frozenset[str] = frozenset(_STOP)
+
+# Interface phrases of scripts written without spaces (CJK): matched as substrings of short lines.
+CJK_UI = ("登录", "注册", "分享", "评论", "首页", "搜索", "订阅", "版权", "隐私", "下载", "返回", "更多",
+          "ログイン", "登録", "シェア", "コメント", "ホーム", "検索", "購読", "著作権", "プライバシー",
+          "로그인", "회원가입", "공유", "댓글", "검색", "구독", "저작권", "개인정보")
+
+# Nouns that name a writer's job: "X is a staff writer", "X is the paper's correspondent in ...".
+BIO_ROLES: frozenset[str] = frozenset("""
+correspondent reporter writer editor columnist journalist author contributor critic producer photographer
+blogger analyst fellow professor researcher anchor host commentator freelancer freelance novelist
+""".split())
+
+# Words that, at a line's end in parentheses or after "Photo:", mark a media credit.
+CREDIT_WORDS: frozenset[str] = frozenset("""
+photo photos image images video credit credits getty reuters ap afp epa shutterstock istock file
+illustration graphic courtesy foto bild
+""".split())

@@ -1,0 +1,208 @@
+"""Text mode: the specimen, bad input, corpus-mode templates, the line-filter baseline."""
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+
+from copydesk.article import EMPTY, ERROR, NOT_HTML, OK, TOO_LARGE
+from copydesk.textmode import SiteTemplates, extract_text, learn_templates, site_key
+from copydesk.textmode.roles import bio_author, byline_authors, is_caption
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SPECIMEN = SHARED / "specimens" / "wapo-china-cyberspying.txt"
+
+ARTICLE = """Daily Gazette
+
+Home | News | Sport | Weather
+
+Council approves the new river bridge after two years of debate
+
+By Jane Hollis
+
+The city council voted on Tuesday to approve the long-delayed bridge across the river, ending a debate that has divided the town for two years.
+
+Supporters said the bridge would cut commuting times in half and bring new shops to the northern bank, while opponents worried about the cost.
+
+The mayor said construction would begin in the spring and should be finished within three years, if the weather allows it.
+
+Residents will be able to comment on the final design at a public meeting next month.
+
+Share this article
+Sign up for our newsletter
+Privacy Policy
+Terms of Use
+"""
+
+
+def test_specimen_exactly() -> None:
+    if not SPECIMEN.exists():
+        pytest.skip(f"specimen not found at {SPECIMEN} (../shared is not laid out beside the repo)")
+    exp = json.loads(SPECIMEN.with_suffix(".expected.json").read_text(encoding="utf8"))
+    art = extract_text(SPECIMEN.read_text(encoding="utf8"))
+    assert art.status == OK
+    assert art.title == exp["title"]
+    assert art.sitename == exp["sitename"]
+    assert exp["author"] in art.authors
+    paras = [b.text for b in art.blocks]
+    assert paras == exp["body_paragraphs"]
+    assert list(art.captions) == exp["captions"]
+    assert list(art.bio) == [exp["author_bio"]]
+    kinds = {r.text: r.kind for r in art.removed}
+    for c in exp["captions"]:
+        assert kinds[c] == "caption"
+    assert kinds[exp["author_bio"]] == "bio"
+    # Nothing from the boilerplate line on reaches the body.
+    lines = SPECIMEN.read_text(encoding="utf8").splitlines()
+    tail = {ln.strip() for ln in lines[exp["boilerplate_from_line"] - 1:] if ln.strip()}
+    assert not tail & set(paras)
+    assert all(r.reason for r in art.removed)
+    # Who said what (optional in the issue): every expected quote found, with its speaker.
+    for q in exp.get("quotes", []):
+        hits = [x for x in art.quotes if x.text.startswith(q["starts_with"])]
+        assert hits and hits[0].speaker == q["speaker"], q
+        if q.get("role"):
+            assert hits[0].role == q["role"]
+
+
+def test_small_article_roles() -> None:
+    art = extract_text(ARTICLE)
+    assert art.status == OK
+    assert art.title == "Council approves the new river bridge after two years of debate"
+    assert "Jane Hollis" in art.authors
+    assert "The city council voted" in art.text
+    assert "Residents will be able" in art.text
+    for junk in ("Privacy Policy", "Sign up for our newsletter", "Home | News", "By Jane Hollis"):
+        assert junk not in art.text
+    # Every dropped line is reported, with its kind and reason (runs of lines dropped alike share one entry).
+    assert any(r.kind == "boilerplate" and "Privacy Policy" in r.text.split("\n") and r.reason for r in art.removed)
+    reported = [ln for r in art.removed for ln in r.text.split("\n")]
+    assert "Home | News | Sport | Weather" in reported
+
+
+def test_rules() -> None:
+    assert is_caption("The minister speaks to reporters outside the parliament building on Friday. (John Smith/Example Agency)")
+    assert is_caption("Photo: A crowd gathers in the square")
+    assert not is_caption("He said the plan (which was new) was good.")
+    assert bio_author("Mary Ann Jones is a staff writer covering science and health.") == "Mary Ann Jones"
+    assert bio_author("The company is a leading producer of widgets and writer tools.") is None
+    assert bio_author("Paris is the capital of France and its largest city by far.") is None
+    assert byline_authors("By Jane Doe and John Roe") == ["Jane Doe", "John Roe"]
+
+
+def test_quotes_grammar() -> None:
+    from copydesk.textmode.quotes import find_quotes
+
+    qs = find_quotes([
+        "Harbour master Ellen Park said: “The storm closed the port for three whole days.”",
+        "“We will reopen the eastern dock first,” Park said on Tuesday.",
+        "She added that “the fleet is safe and nobody was hurt.”",
+    ])
+    assert [q.speaker for q in qs] == ["Ellen Park", "Ellen Park", "Ellen Park"]
+    assert qs[0].role == "Harbour master"
+    assert qs[1].text.startswith("We will reopen")
+
+
+@pytest.mark.parametrize("text,status", [
+    ("", EMPTY),
+    ("   \n\n \t \n", EMPTY),
+    ("\x00\x01\x02binary\x00\x00" * 100, NOT_HTML),
+])
+def test_bad_input(text: str, status: str) -> None:
+    art = extract_text(text)
+    assert art.status == status
+    assert art.reason
+
+
+def test_not_a_string() -> None:
+    assert extract_text(None).status == ERROR  # type: ignore[arg-type]
+    assert extract_text(12).status == ERROR  # type: ignore[arg-type]
+    assert extract_text(ARTICLE.encode()).status == OK  # bytes are decoded, with a warning
+    assert extract_text(ARTICLE, bogus=1).status == ERROR
+
+
+def test_too_large() -> None:
+    art = extract_text("word " * 1000, max_bytes=100)
+    assert art.status == TOO_LARGE
+
+
+def test_single_huge_line() -> None:
+    line = ("This is a sentence of running prose that goes on. " * 200_000)[:10_000_000]
+    art = extract_text(line)
+    assert art.status in (OK, EMPTY)
+
+
+def test_line_endings_equivalent() -> None:
+    a = extract_text(ARTICLE)
+    b = extract_text(ARTICLE.replace("\n", "\r\n"))
+    c = extract_text(ARTICLE.replace("\n", "\r"))
+    assert a.text == b.text == c.text
+    assert a.title == b.title == c.title
+
+
+def test_cjk_and_rtl() -> None:
+    zh = "首页 | 新闻 | 登录\n\n" + "今天市政府宣布了新的交通计划，该计划将在明年春天开始实施，预计会大大减少市中心的拥堵情况。" * 3 + "\n\n版权所有\n"
+    art = extract_text(zh)
+    assert art.status in (OK, EMPTY)
+    assert "版权所有" not in art.text
+    ar = "الرئيسية | أخبار\n\n" + "أعلنت الحكومة اليوم عن خطة جديدة لتحسين النقل العام في المدينة وتقليل الازدحام في وسطها. " * 3 + "\n"
+    art = extract_text(ar)
+    assert art.status in (OK, EMPTY)
+
+
+def test_html_by_mistake() -> None:
+    html = "<!DOCTYPE html><html><head><title>T</title></head><body><p>Hello there.</p></body></html>"
+    art = extract_text(html)
+    # Routed to the HTML extractor (with a warning), or refused as not text: never a crash.
+    assert art.status in (OK, EMPTY, NOT_HTML)
+    assert art.status == NOT_HTML or any("HTML" in w for w in art.warnings)
+
+
+def _site_docs() -> list[tuple[str, str]]:
+    bodies = [
+        "The harbour reopened on Monday after a week of storms kept the fishing fleet at home.",
+        "Farmers in the valley expect a record apple harvest after a warm and wet summer season.",
+        "The school board agreed to extend the library hours during the exam weeks this year.",
+        "A new cycling path along the old railway line will open to the public in early May.",
+    ]
+    docs = []
+    for i, b in enumerate(bodies):
+        text = f"Story number {i} of the week\n\n{b}\n\n{b.replace('.', ' again.')}\n\nPlease provide a valid email address.\n\nYou are now subscribed to our morning briefing.\n"
+        docs.append((f"https://www.example.org/news/{i}", text))
+    return docs
+
+
+def test_templates_learned_and_applied() -> None:
+    docs = _site_docs()
+    st = learn_templates((site_key(u), t) for u, t in docs)
+    art = extract_text(docs[0][1], url=docs[0][0], templates=st)
+    assert "Please provide a valid email address." not in art.text
+    assert "You are now subscribed to our morning briefing." not in art.text
+    assert "The harbour reopened" in art.text
+    assert any(r.kind == "template" for r in art.removed)
+
+
+def test_templates_deterministic_and_mergeable() -> None:
+    docs = [(site_key(u), t) for u, t in _site_docs()]
+    whole = learn_templates(docs)
+    a = learn_templates(docs[:1]).merge(learn_templates(docs[1:]))
+    b = learn_templates(docs[2:]).merge(learn_templates(list(reversed(docs[:2]))))
+    assert whole == a == b
+    assert SiteTemplates.from_json(whole.to_json()) == whole
+    assert pickle.loads(pickle.dumps(whole)) == whole
+
+
+def test_duplicate_document_is_not_its_own_template() -> None:
+    docs = [(site_key(u), t) for u, t in _site_docs()]
+    st = learn_templates(docs + [docs[0], docs[0]])
+    art = extract_text(docs[0][1], url="https://example.org/news/0", templates=st)
+    assert "The harbour reopened" in art.text
+
+
+def test_site_key() -> None:
+    assert site_key("https://www.Example.org:8080/a?b=1") == "example.org"
+    assert site_key("m.example.co.uk/page") == "example.co.uk"
+    assert site_key(None) == ""
+    assert site_key("not a url at all") in ("", "not a url at all")
