@@ -119,9 +119,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 if args.source == "text" and args.site_templates and path != "-":
                     from .textmode import learn_templates, site_key
 
-                    docs = ((args.site_field and str(rec.get(args.site_field) or "")) or site_key(rec.get(args.url_field)),
-                            rec.get(field) or "") for _s, rec, err in _jsonl_records(path, opts.max_bytes)
-                            if rec is not None and isinstance(rec.get(field), str))
+                    docs = []
+                    for _src, rec, _err in _jsonl_records(path, opts.max_bytes):
+                        if rec is not None and isinstance(rec.get(field), str):
+                            site = str(rec.get(args.site_field) or "") if args.site_field else site_key(rec.get(args.url_field))
+                            docs.append((site, rec[field]))
                     templates = learn_templates(docs)
                 for src, rec, err in _jsonl_records(path, opts.max_bytes):
                     if rec is None:

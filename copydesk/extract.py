@@ -13,7 +13,6 @@ from .metadata import complete_metadata, extract_metadata
 from .options import Options
 from .segment import segment
 
-
 ARTICLE_FIELDS = frozenset(f.name for f in fields(Article))
 
 
@@ -73,7 +72,7 @@ def _extract(html: str, url: str | None, opts: Options, warnings: list[str], che
     score.score(segs)
     result = select.select(segs, opts, title=meta.title if meta else None)
     if meta is not None:
-        meta = complete_metadata(meta, body_text="\n".join(b.text for b in result.blocks),
+        meta = complete_metadata(meta, url=url, body_text="\n".join(b.text for b in result.blocks),
                                  body_blocks=len(result.blocks), link_density=result.link_density)
     status, reason = (OK, None) if result.blocks else ("empty", result.reason or "no main content found")
     m: dict[str, Any] = {}

@@ -72,13 +72,14 @@ TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 STYLE_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 # A table is data (kept as a table) unless it holds layout: nested tables or block content.
-LAYOUT_IN_TABLE = "table, div, p, ul, ol, h1, h2, h3, blockquote, article, section, form"
+LAYOUT_IN_TABLE = "div, p, ul, ol, h1, h2, h3, blockquote, article, section, form"
 DATA_TABLE_MAX_CHARS_PER_CELL = 400
 
 
 def is_data_table(node: LexborNode) -> bool:
     """True for a table of data (rows and cells), False for a table used for page layout."""
-    if node.css_first(LAYOUT_IN_TABLE) is not None:
+    # lexbor's css() matches the node itself too: a nested table shows as a second match
+    if node.css_first(LAYOUT_IN_TABLE) is not None or len(node.css("table")) > 1:
         return False
     cells = node.css("td, th")
     if len(cells) < 2:
@@ -98,8 +99,20 @@ comments copyright datenschutz impressum anmelden abonnieren teilen weiterlesen 
 confidentialité partager connexion commentaire commentaires privacidad suscríbete compartir comentario
 comentarios iscriviti condividi commenti подписаться поделиться комментарии комментарий войти реклама
 prywatności udostępnij komentarze zaloguj 登录 注册 分享 评论 广告 ログイン 共有 コメント 広告 로그인 공유 댓글 광고
+advert advertisement anzeige werbung publicité publicidad pubblicità publicidade reklama sponsored gesponsert
 """.split())
 UI_PHRASES = ("sign up", "sign in", "log in", "follow us", "all rights reserved", "terms of use", "terms of service",
               "read more", "click here", "mentions légales", "lire la suite", "leer más", "iniciar sesión",
               "leggi anche", "читать далее", "weiter lesen", "mehr lesen")
+# Bylines and datelines: metadata, not body (the pipeline reads them into `authors` and dates).
+BYLINE_TEXT = re.compile(
+    r"^\s*(?:by|von|par|por|di|da|door|av|af|przez|от|автор|του|της|작성자|文|記者)\s+\S", re.I)
+MONTHS = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|mai|juni|juli|okt|dez|"
+          r"janv|févr|mars|avr|juil|août|déc|ene|abr|ago|dic|gen|mag|giu|lug|ott|set|fev|out|dez|"
+          r"янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен|окт|ноя|дек")
+DATE_TEXT = re.compile(
+    r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}:\d{2}\b|\b(?:" + MONTHS + r")[a-zа-яéû]*\.?\s+\d{1,2}\b|"
+    r"\b\d{1,2}\.?\s+(?:" + MONTHS + r")|\d{4}\s*年\s*\d{1,2}\s*月|\d{4}년", re.I)
+DATELINE_MAX_CHARS = 90  # a byline or dateline is short
+URL_TEXT = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.I)
 COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|&copy;", re.I)

@@ -231,5 +231,5 @@ def score(segs: list[Seg]) -> None:
         p = mlp(m["stage1"], features(segs))
         if m["stage2"] is not None:
             p = mlp(m["stage2"], features2(segs, p))
-    for s, v in zip(segs, p.tolist()):
+    for s, v in zip(segs, p.tolist(), strict=True):
         s.p = v

@@ -55,6 +55,10 @@ def to_blocks(segs: list[Seg]) -> list[Block]:
     return out
 
 
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
 def _is_title(s: Seg, title: str | None) -> bool:
     if s.kind != H.HEADING or s.chars < TITLE_MIN_CHARS:
         return False
@@ -91,8 +95,8 @@ def select(segs: list[Seg], opts: Options, title: str | None = None) -> Selectio
         if s.kind == H.TABLE and not opts.include_tables:
             continue
         # the headline belongs in `title`, not in the body
-        if not chosen and headline is None and _is_title(s, title):
-            headline = s.text
+        if _is_title(s, title) and (not chosen or (title is not None and _norm(s.text) == _norm(title))):
+            headline = headline or s.text
             continue
         chosen.append(s)
     if headline is None:

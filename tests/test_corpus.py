@@ -363,3 +363,18 @@ def test_missing_engine_gives_error_rows():
     rows = [json.loads(line) for line in res.data.decode().splitlines()]
     assert rows[0]["status"] == "error" and "cannot load the no_such_module_xyz" in rows[0]["error"]
     assert rows[1]["status"] == "not_html"
+
+
+def test_register_adds_run_subcommand(tmp_path):
+    import argparse
+
+    from copydesk.corpus.cli import register
+
+    parser = argparse.ArgumentParser(prog="copydesk")
+    sub = parser.add_subparsers(dest="command")
+    register(sub)
+    a = simple_warc(tmp_path / "a.warc.gz", 2)
+    args = parser.parse_args(["run", str(a), "-o", str(tmp_path / "o"), "-q", "--format", "jsonl",
+                              "--extractor", f"{HELPERS}:echo", "-j", "1"])
+    assert args.func(args) == 0
+    assert len(rows_of(tmp_path / "o")) == 2

@@ -294,3 +294,139 @@ def test_bench_section_quick():
     sec = meta.run(shared, quick=True)
     assert "| title |" in sec.markdown
     assert 0.0 <= sec.data["copydesk"]["title"]["accuracy"] <= 1.0
+
+
+# --- round 2: dates by agreement, bylines in text, sections, speed-minded scan ----------------------
+
+from copydesk.metadata.authors import byline_from_text  # noqa: E402
+from copydesk.metadata.dates import trie_regex  # noqa: E402
+from copydesk.metadata.reader import DateEvidence, choose_dates  # noqa: E402
+
+
+def test_dateline_under_headline_confirms_modified_over_published():
+    # the page shows its update date next to the headline: that is the date it states
+    page = ('<html><head><meta property="article:published_time" content="2020-01-03T09:00:00+00:00">'
+            '<meta property="article:modified_time" content="2020-01-06T10:00:00+00:00"></head><body>'
+            '<h1>Goats are back</h1><p class="entry-date">6 January 2020</p><p>Text.</p></body></html>')
+    m = md(page, now=NOW)
+    assert m.date_published.startswith("2020-01-06")
+    assert m.date_modified.startswith("2020-01-06")
+
+
+def test_published_kept_when_dateline_shows_both():
+    page = ('<html><head><meta property="article:published_time" content="2018-06-22">'
+            '<meta property="article:modified_time" content="2018-08-29"></head><body><h1>Title</h1>'
+            '<span class="updated">29.08.2018</span><span class="date">22.06.2018</span></body></html>')
+    assert md(page, now=NOW).date_published == "2018-06-22"
+
+
+def test_generic_date_meta_loses_to_the_headline_dateline():
+    # <meta name="date"> is often the time the page was generated; a strong key is not overridden
+    weak = ('<html><head><meta name="date" content="2020-02-12"></head><body><h1>News</h1>'
+            '<div class="news-date">05.02.2020</div></body></html>')
+    assert md(weak, now=NOW).date_published == "2020-02-05"
+    strong = weak.replace('name="date"', 'property="article:published_time"')
+    assert md(strong, now=NOW).date_published == "2020-02-12"
+
+
+def test_choose_dates_url_and_swapped_day_month():
+    ev = DateEvidence(published=[("meta:article:published_time", "2019-03-13T10:00:00")], url="2019-04-30")
+    assert choose_dates(ev)[0] == "2019-04-30"  # far from the URL's date: the URL wins
+    ev = DateEvidence(published=[("ld:datePublished", "2020-04-12")], near=[(2, "2020-12-04")])
+    assert choose_dates(ev)[0] == "2020-04-12"  # 12/04 read the other way round still confirms
+    assert choose_dates(DateEvidence()) == (None, None)
+
+
+def test_date_in_text_after_headline_and_in_headline():
+    page = '<html><body><h1>Match report</h1><p>Von Max Muster | 31.10.23</p><p>Text 2019.</p></body></html>'
+    assert md(page, now=NOW).date_published is None  # 2023 is after NOW: never a future date
+    assert md(page, now=datetime(2024, 1, 1, tzinfo=timezone.utc)).date_published == "2023-10-31"
+    page = '<html><body><h1>Fans return <small>02.02.2022</small></h1><p>x</p></body></html>'
+    assert md(page, now=datetime(2024, 1, 1, tzinfo=timezone.utc)).date_published == "2022-02-02"
+
+
+def test_last_updated_statement_when_nothing_else():
+    page = ('<html><body><p>Founded in 2001.</p><p>Text.</p><footer>Aktualisiert: 30.12.2016</footer>'
+            '</body></html>')
+    assert md(page, now=NOW).date_published == "2016-12-30"
+
+
+def test_url_day_month_year():
+    assert date_from_url("https://example.org/news/29-10-2021") == "2021-10-29"
+    assert date_from_url("https://example.org/news/35-10-2021") is None
+
+
+def test_trie_regex_matches_longest_alternative():
+    import re
+    rx = re.compile(trie_regex(["nov", "november", "no"]) + r"\b")
+    assert rx.match("november").group(0) == "november"
+    assert rx.match("nov").group(0) == "nov"
+    assert rx.match("no").group(0) == "no"
+
+
+@pytest.mark.parametrize("text,names", [
+    ("By Todd Bates\nDate February 5, 2020", ("Todd Bates",)),
+    ("Eine Kolumne von Nils Pickert\nDas patriarchalische", ("Nils Pickert",)),  # ends with its element
+    ("11.12.2019 - Amelie Loevenich", ("Amelie Loevenich",)),
+    ("Autor: Peter Maahn/SP-X", ("Peter Maahn",)),
+    ("by Jane van der Berg, John Smith & Ann Lee.", ("Jane van der Berg", "John Smith", "Ann Lee")),
+    ("Emily Burack January 3, 2020", ()),  # no byline keyword: not read from free text
+    ("von der Leyen sagte", ()),
+    ("Posted by Emily Burack January 3, 2020", ("Emily Burack",)),
+])
+def test_byline_from_text(text, names):
+    assert byline_from_text(text) == names
+
+
+def test_byline_after_headline_and_comment_authors_ignored():
+    page = ('<html><body><h1>Blood robots</h1><div>By <a href="/p/tb">Todd Bates</a></div><p>Text.</p>'
+            '<ol class="comment-list"><li><span class="comment-author-link">Art Edwards</span></li></ol>'
+            '</body></html>')
+    assert md(page).authors == ("Todd Bates",)
+    only_comments = ('<html><body><h1>Post</h1><p>Text.</p><div id="comments"><span class="author">'
+                     'Jane Roe</span></div></body></html>')
+    assert md(only_comments).authors == ()
+
+
+def test_first_name_in_metadata_completed_by_byline():
+    page = ('<html><head><meta name="author" content="Nils"></head><body><h1>Ehe</h1>'
+            '<p>Eine Kolumne von Nils Pickert</p></body></html>')
+    assert md(page).authors == ("Nils Pickert",)
+
+
+def test_section_from_url_needs_a_matching_link():
+    page = ('<html><body><nav><a href="/wirtschaft">Wirtschaft</a></nav><h1>Bahn</h1><p>x</p>'
+            '</body></html>')
+    assert md(page, "https://news.example/wirtschaft/bahn-1.44").categories == ("Wirtschaft",)
+    assert md(page, "https://news.example/politik/bahn-1.44").categories == ()
+    assert md(page, "https://news.example/bahn-1.44").categories == ()
+    odd = md(page, 'https://news.example/a"]b/c')  # a segment the selector parser refuses: no crash
+    assert odd.categories == ()
+
+
+def test_post_classes_give_categories_and_tags():
+    page = ('<html><body><article class="post-42 post type-post category-local-news tag-elections">'
+            '<h1>Vote</h1><p>x</p></article></body></html>')
+    m = md(page)
+    assert m.categories == ("local news",)
+    assert m.tags == ("elections",)
+
+
+def test_meta_section_list_is_split():
+    page = '<html><head><meta property="article:section" content="Blogartikel,Digitalisierung"></head></html>'
+    assert md(page).categories == ("Blogartikel", "Digitalisierung")
+
+
+def test_headline_in_h2_when_h1_is_the_logo():
+    page = ('<html><head><meta property="og:title" content="Deux ans en Macronie"></head><body>'
+            '<h1>regards.fr</h1><nav>Menu</nav><h2>Deux ans en Macronie</h2><p>Par Jean Dupont | '
+            '30 septembre 2018</p></body></html>')
+    m = md(page, now=NOW)
+    assert m.date_published == "2018-09-30"
+    assert m.authors == ("Jean Dupont",)
+
+
+def test_complete_metadata_takes_the_request_url():
+    m = complete_metadata(Metadata(), body_text="word " * 300, body_blocks=5, link_density=0.0,
+                          url="https://example.org/tag/python/")
+    assert m.page_type == "listing"

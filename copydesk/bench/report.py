@@ -89,6 +89,8 @@ def machine() -> dict[str, Any]:
         "ram": _ram(),
         "os": _os(),
         "python": f"{platform.python_implementation()} {platform.python_version()}",
+        # Other work on the machine slows every tool alike (they are interleaved), but say how busy it was.
+        "load_average_at_start": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
     }
 
 
@@ -107,7 +109,7 @@ def header(command: str, started: _dt.datetime) -> tuple[str, dict[str, Any]]:
         f"- date: {started.strftime('%Y-%m-%d %H:%M %Z').strip()}",
         f"- command: `{command}`",
         f"- machine: {m['cpu']}, {m['cores']} cores ({m['cores_usable']} usable), {m['ram']} RAM, {m['os']}, "
-        f"{m['python']}",
+        f"{m['python']}; load average {fmt(m['load_average_at_start'], 1)} at start",
         "- versions: " + ", ".join(f"{k} {val}" for k, val in v.items()),
         "",
         "All times are CPU time of the process (`time.process_time`) around the one call, in milliseconds; "

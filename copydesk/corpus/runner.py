@@ -141,6 +141,7 @@ class _Worker:
         self.chunk: Chunk | None = None
         self.records_done = 0
         self.peak_rss = 0
+        self.rss = 0  # at the last reading
 
     def current(self) -> tuple[int, float] | None:
         """(position in chunk, start time) of the record in progress, or None between records."""
@@ -314,7 +315,7 @@ def run(rc: RunConfig, *, stdin: IO[str] | None = None, log: IO[str] | None = No
     counts: dict[str, int] = {}
     stats = {"rows": 0, "records": 0, "page_bytes": 0, "extract_s": 0.0, "worker_cpu_s": 0.0, "replaced": 0,
              "timeouts_killed": 0, "memory_killed": 0, "deaths": 0, "peak_worker_rss": 0}
-    rss_samples: list[tuple[int, int]] = []  # (records done, max worker RSS) after each chunk
+    rss_samples: list[tuple[int, int]] = []  # (rows done, largest worker RSS at the last reading) per chunk
 
     ctx = mp.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
     if ctx.get_start_method() == "forkserver":
@@ -361,7 +362,7 @@ def run(rc: RunConfig, *, stdin: IO[str] | None = None, log: IO[str] | None = No
         ready.appendleft(chunk)
 
     try:
-        workers = [_Worker(ctx, rc.work, rc.memory_mb) for _ in range(jobs)]
+        workers = [_Worker(ctx, rc.work, rc.memory_mb) for _ in range(jobs if todo else 0)]
         while True:
             max_pending = PENDING_PER_JOB * jobs + 2
             while not exhausted and len(ready) < jobs and read_chunks - in_order < max_pending:
@@ -406,7 +407,7 @@ def run(rc: RunConfig, *, stdin: IO[str] | None = None, log: IO[str] | None = No
                     assert chunk is not None
                     w.records_done += len(chunk.records)
                     deliver(chunk, got[1])
-                    rss_samples.append((stats["rows"], max((x.peak_rss for x in workers), default=0)))
+                    rss_samples.append((stats["rows"], max((x.rss for x in workers), default=0)))
                     if rc.max_records_per_worker and w.records_done >= rc.max_records_per_worker:
                         w.stop()
                         workers[i] = _Worker(ctx, rc.work, rc.memory_mb)
@@ -423,6 +424,7 @@ def run(rc: RunConfig, *, stdin: IO[str] | None = None, log: IO[str] | None = No
                 last_rss = now
                 for i, w in enumerate(workers):
                     rss = rss_bytes(w.proc.pid) if w.proc.pid else 0
+                    w.rss = rss
                     w.peak_rss = max(w.peak_rss, rss)
                     stats["peak_worker_rss"] = max(stats["peak_worker_rss"], rss)
                     if mem_limit and rss > mem_limit and w.chunk is not None:

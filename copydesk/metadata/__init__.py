@@ -53,13 +53,15 @@ def extract_metadata(tree: LexborHTMLParser, url: str | None, *, now: datetime |
     return Metadata(**fields)
 
 
-def complete_metadata(meta: Metadata, *, body_text: str, body_blocks: int, link_density: float) -> Metadata:
-    """Finish with what the body tells: detected language, page type."""
+def complete_metadata(meta: Metadata, *, body_text: str, body_blocks: int, link_density: float,
+                      url: str | None = None) -> Metadata:
+    """Finish with what the body tells: detected language, page type. `url`: the request URL (the
+    page type reads home and archive paths from it; the canonical URL when not given)."""
     detected = detect_language(body_text or "")
     declared = normalise_lang(meta.language_declared)
     # the declared language is kept when detection has too little text or agrees on the base language
     language = detected or declared
-    ptype = page_type(meta.schema_types, url=meta.canonical_url, body_text=body_text or "", body_blocks=body_blocks,
+    ptype = page_type(meta.schema_types, url=url or meta.canonical_url, body_text=body_text or "", body_blocks=body_blocks,
                       link_density=link_density, has_date=bool(meta.date_published), has_author=bool(meta.authors))
     return replace(meta, language=language, language_detected=detected, page_type=ptype)
 

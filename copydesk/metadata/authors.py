@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 
+from .dates import MONTH
+
+MONTH_NAMES = frozenset(MONTH)
 MAX_NAME_CHARS = 60  # longer strings are sentences, not names
 MAX_NAME_WORDS = 6
 MAX_AUTHORS = 12
 
 # "By", "Von", "Par", "Por", "Di", "Door", "Autor:" ... at the start of a byline, in many languages.
 BY_PREFIX = re.compile(
-    r"^\s*(?:(?:written|posted|published|text|reported|photos?|story|words)\s+(?:by|von)\b|by\b|von\b|par\b|por\b|"
+    r"^\s*(?:(?:written|posted|published|text|reported|photos?|story|words)\s+(?:by|von)\b|by\b|vom\b|von\b|par\b|por\b|"
     r"di\b|da\b|door\b|av\b|af\b|przez\b|autor(?:in|ka)?\b|author\b|auteur\b|redakcja\b|text\b|texte\b|"
     r"tekst\b|from\b|ein beitrag von\b|un article de\b|geschrieben von\b|verfasst von\b|escrito por\b|"
     r"scritto da\b|napisał[a]?\b|от\b|автор\b)\s*[:\-–]?\s*", re.I)
@@ -130,6 +133,13 @@ DATE_THEN_NAME = re.compile(r"(?:(?:19|20)\d\d|\d\d:\d\d(?:\s*Uhr)?)\s*[-–—|
 NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.\-]*|,|&|/")
 MAX_BYLINE_TOKENS = 16
 JOINERS = frozenset("and und et y e i en og och ve oraz".split())
+# Capitalised words that end a byline's names: months (a date follows), and the links and labels
+# that sites put after the author's name.
+STOP_WORDS = MONTH_NAMES | frozenset("""
+uhr am on updated aktualisiert veröffentlicht published posted kontakt contact mehr more
+alle all artikel articles beiträge posts profil profile follow folgen twitter facebook instagram linkedin
+email e-mail mail share teilen foto photo bild image
+""".split())
 
 
 def _names_at(text: str, start: int) -> list[str]:
@@ -148,6 +158,8 @@ def _names_at(text: str, start: int) -> list[str]:
             elif not names:
                 break
             continue
+        if w.lower().rstrip(".") in STOP_WORDS:
+            break
         if w[0].isupper() or (cur and w.lower() in LOWER_PARTICLES):
             if cur and text[m.start() - 1] not in " \u00a0":
                 break

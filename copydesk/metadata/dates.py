@@ -301,6 +301,8 @@ def _yearless(month: int, day: int, now: datetime) -> date | None:
 
 URL_DATE = re.compile(r"/((?:199[5-9]|20\d\d))[/_-](0?[1-9]|1[0-2])(?:[/_-](0?[1-9]|[12]\d|3[01]))?(?=[/_.-]|$)")
 URL_DATE_COMPACT = re.compile(r"[/_-]((?:199[5-9]|20\d\d)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?=[/_.-]|$)")
+# Day first, as European sites write it: /29-10-2021 or /29.10.2021 (a four-digit year last).
+URL_DATE_DMY = re.compile(r"[/_-](0?[1-9]|[12]\d|3[01])[.-](0?[1-9]|1[0-2])[.-]((?:199[5-9]|20\d\d))(?=[/_.-]|$)")
 
 
 def date_from_url(url: str | None, *, now: datetime | None = None) -> str | None:
@@ -317,6 +319,11 @@ def date_from_url(url: str | None, *, now: datetime | None = None) -> str | None
     if m:
         v = m.group(1)
         d = _mk(int(v[:4]), int(v[4:6]), int(v[6:8]))
+        if d and _valid(d, now):
+            return d.isoformat()
+    m = URL_DATE_DMY.search(path)
+    if m:
+        d = _mk(int(m.group(3)), int(m.group(2)), int(m.group(1)))
         if d and _valid(d, now):
             return d.isoformat()
     return None
@@ -343,8 +350,25 @@ YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 DATE_WINDOW = 30  # characters before a year that may hold its day and month
 
 
-def find_dates(text: str, *, now: datetime | None = None, lang: str | None = None) -> list[tuple[int, str]]:
-    """(offset, ISO date) of every date written out in a text, in order (at most MAX_TEXT_DATES)."""
+def find_dates(text: str, *, now: datetime | None = None, lang: str | None = None,
+               short_years: bool = False) -> list[tuple[int, str]]:
+    """(offset, ISO date) of every date written out in a text, in order (at most MAX_TEXT_DATES).
+    `short_years`: also "31.10.23" (day.month.two-digit year), which is a date only in a dateline
+    next to a headline (elsewhere it may be a version number or a score)."""
+    out = _find_dates(text, now, lang)
+    if short_years and len(out) < MAX_TEXT_DATES:
+        for m in SHORT_DMY.finditer(text):
+            d = _mk(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            if d and _valid(d, now):
+                out.append((m.start(), d.isoformat()))
+        out.sort()
+    return out[:MAX_TEXT_DATES]
+
+
+SHORT_DMY = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d\d)(?![\d.])")
+
+
+def _find_dates(text: str, now: datetime | None, lang: str | None) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     last_end = 0
     low = text.lower()

@@ -49,7 +49,10 @@ class LdData:
 
 def _loads(text: str) -> list[Any]:
     """Every JSON value in one script's text, tolerating common breakage; [] when hopeless."""
-    text = WRAPPERS.sub("", text.strip()).strip().rstrip(";")
+    text = text.strip()
+    if text[:1] in ("<", "/") or text[-1:] == ">":  # HTML comment or CDATA wrappers (a regex pass costs)
+        text = WRAPPERS.sub("", text).strip()
+    text = text.rstrip(";")
     if not text:
         return []
     for attempt in (text, TRAILING_COMMA.sub(r"\1", text)):

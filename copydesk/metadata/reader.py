@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from html import unescape as html_unescape
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -56,27 +56,32 @@ MAX_TAGS = 30
 MAX_TAG_CHARS = 60
 MAX_BYLINE_CHARS = 120
 MAX_H1 = 3
+MAX_H2 = 20
 MAX_DATELINE_CHARS = 120
 
 # Lexbor walks the whole tree once per selector in a list (~0.02 ms each on a news page), so the
 # list is short: <head> is read apart (it is small), and the body pass asks only for the elements
 # that can carry metadata, sorted out in Python. Class-name tests are case-insensitive substrings,
 # as sites write "byline", "Byline", "post-author", "autor", "entry-date" ...
-HEAD_SEL = "meta, link[href], title"
+HEAD_SEL = 'meta, title, link[rel~="canonical" i], link[rel~="image_src" i], link[rel~="license" i]'
 MIN_HEAD_METAS = 3  # fewer <meta> in <head> than this: the page may have them in <body>, read them all
 SCAN_SEL = ", ".join((
     "script[type*=\"ld+json\" i]", "h1", "time", "[itemprop]", "a[rel]",
     "[class*=\"aut\" i]", "[class*=\"byline\" i]", "[class*=\"date\" i]", "[class*=\"time\" i]",
-    # taxonomy link paths: a cheap pre-filter (URL paths are lower case in practice);
-    # TAXONOMY_PATH decides
-    "a[href*=\"/tag\"]", "a[href*=\"ategor\"]", "a[href*=\"/rubri\"]", "a[href*=\"/schlagw\"]",
-    "a[href*=\"/stichw\"]", "a[href*=\"/etiquet\"]", "a[href*=\"/etichet\"]", "a[href*=\"/label\"]",
+    "[class*=\"publi\" i]",
 ))
-AUTHOR_CLASS = re.compile(r"author|autor|byline", re.I)
-DATE_CLASS = re.compile(r"date|publish|posted|time", re.I)
+# Taxonomy links, by path (rel=tag/category links are found by the scan above). A cheap pre-filter
+# (URL paths are lower case in practice; TAXONOMY_PATH decides), run only when the structured data
+# lacks tags or categories, and only inside the headline's <article>/<main> when there is one.
+TAXONOMY_SEL = ", ".join((
+    "a[href*=\"/tag\"]", "a[href*=\"ategor\"]", "a[href*=\"/rubri\"]", "a[href*=\"/schlagw\"]",
+    "a[href*=\"/etiquet\"]", "a[href*=\"/label\"]",
+))
+SCOPE_TAGS = frozenset({"article", "main"})
+PUBLISHED_CLASS = re.compile(r"publi|posted", re.I)  # a dateline that says it is the publication date
 # Class names with "date"/"time" that are not a dateline ("update-button", "timeline", "runtime").
 NOT_DATE_CLASS = re.compile(r"timeline|runtime|timer|datepicker|validate|candidate|mandate|update-|"
-                            r"datenschutz|teatime|lifetime", re.I)
+                            r"datenschutz|teatime|lifetime|status-publish|publisher", re.I)
 
 # Microdata / RDFa properties read from ordinary elements.
 ITEMPROPS = frozenset({"author", "creator", "datepublished", "datecreated", "datemodified", "headline", "uploaddate",
@@ -105,7 +110,10 @@ NEAR_AFTER = 25  # scanned elements after the headline
 NEAR_BEFORE = 6  # ... and before it (a kicker or a dateline above the headline)
 TEXT_AFTER_CHARS = 400  # running text read after the headline for a written date
 TEXT_BEFORE_CHARS = 150
-MAX_WALK_NODES = 120
+MAX_WALK_NODES = 300  # nodes visited around the headline
+TEXT_NEAR = NEAR_AFTER * 2 + 1  # the rank of a date read in the text after the headline (after elements)
+TEXT_FAR = TEXT_NEAR + 2  # ... read further than DATELINE_TEXT_CHARS into that text
+DATELINE_TEXT_CHARS = 300
 SKIP_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "button", "select", "iframe"})
 MAX_BODY_SCAN = 50_000  # characters of body text searched for a written date when nothing else has one
 
@@ -188,7 +196,6 @@ def _scan(tree: LexborHTMLParser) -> Scan:
                     s.md.setdefault(p, []).append((i, node))
         cls = a.get("class") or ""
         if tag == "a":
-            href = a.get("href") or ""
             rel = (a.get("rel") or "").lower().split()
             if rel:
                 if "author" in rel:
@@ -199,17 +206,15 @@ def _scan(tree: LexborHTMLParser) -> Scan:
                 if "category" in rel or "tag" in rel:
                     s.taxonomy.append((i, node, "category" in rel))
                     continue
-            if href:
-                m = TAXONOMY_PATH.search(href)
-                if m:
-                    s.taxonomy.append((i, node, m.group(1) is not None))
-                    continue
         if tag == "time":
             s.datelines.append((i, node))
         elif cls:
-            if AUTHOR_CLASS.search(cls):
+            # plain substring tests: a regex per element costs more than the selector walk
+            low = cls.lower()
+            if "author" in low or "autor" in low or "byline" in low:
                 s.bylines.append((i, node))
-            elif DATE_CLASS.search(cls) and not NOT_DATE_CLASS.search(cls):
+            elif ("date" in low or "time" in low or "publi" in low or "posted" in low) \
+                    and not NOT_DATE_CLASS.search(low):
                 s.datelines.append((i, node))
     return s
 
@@ -339,38 +344,49 @@ def _swapped(d: str) -> str:
     return f"{y}-{dd}-{m}" if int(dd) <= 12 else ""
 
 
+def _match(v: str, cands: list[str]) -> str | None:
+    """The candidate on the same day as `v` (also when `v` was read with day and month swapped)."""
+    sw = _swapped(v)
+    for c in cands:
+        if _day(c) == _day(v) or (sw and _day(c) == sw):
+            return c
+    return None
+
+
 def choose_dates(ev: DateEvidence) -> tuple[str | None, str | None]:
-    """(published, modified). The structured publication date unless the page's own dateline, next
-    to the headline, shows another date that a structured source or the URL confirms; a visible date
-    alone beats a structured one only when it is the headline's own dateline."""
-    pubs = [d for _, d in ev.published]
+    """(published, modified), by agreement between sources:
+    1. a structured publication date that a dateline next to the headline confirms;
+    2. the URL's date when the structured one contradicts it (the URL is written at publication);
+    3. a structured modification date that the dateline confirms (the page shows its update date);
+    4. the structured publication date, unless it is only a generic "date" meta (often the time the
+       page was generated) that the headline's dateline contradicts;
+    then the URL, the dateline, the modification date, any other JSON-LD date, a date in the body."""
     mods = [d for _, d in ev.modified]
     modified = mods[0] if mods else None
     near = [d for _, d in sorted(ev.near)]
-    structured = pubs + mods + ([ev.url] if ev.url else []) + ev.other_ld
-    # 1. the headline's dateline agrees with a structured date: that one (it has time and zone)
-    for v in near[:NEAR_CONFIRM]:
-        for d in structured:
-            if _day(d) == _day(v):
-                return d, modified
-        sw = _swapped(v)
-        if sw:
-            for d in structured:
-                if _day(d) == sw:
-                    return d, modified
+    top = near[:NEAR_CONFIRM]
+    strong = [d for src, d in ev.published if src not in WEAK_PUBLISHED]
+    weak = [d for src, d in ev.published if src in WEAK_PUBLISHED]
+    if weak and not strong and near and not any(_match(v, weak) for v in near):
+        weak = []  # the page's own dateline says otherwise
+    pubs = strong + weak
     if pubs:
-        pub = pubs[0]
-        # several structured publication dates that disagree: the one the URL states
-        if ev.url and _day(pub) != ev.url:
-            if any(_day(d) == ev.url for d in pubs[1:]) or not pub.startswith(ev.url[:7]):
-                return ev.url, modified
-        if near and NEAR_OVERRIDES and _day(near[0]) != _day(pub):
-            return near[0], modified
-        return pub, modified
+        for v in top:
+            c = _match(v, pubs)
+            if c:
+                return c, modified
+        if ev.url and _day(pubs[0]) != ev.url and (
+                any(_day(d) == ev.url for d in pubs[1:]) or not pubs[0].startswith(ev.url[:7])):
+            return ev.url, modified
+        for v in top:
+            c = _match(v, mods)
+            if c:
+                return c, modified
+        return pubs[0], modified
     if ev.url:
         return ev.url, modified
     if near:
-        return near[0], modified
+        return _match(near[0], mods + ev.other_ld) or near[0], modified
     if modified:
         return modified, modified
     if ev.other_ld:
@@ -378,8 +394,11 @@ def choose_dates(ev: DateEvidence) -> tuple[str | None, str | None]:
     return ev.fallback, modified
 
 
-NEAR_CONFIRM = 3  # visible dates near the headline tried against the structured ones
-NEAR_OVERRIDES = True  # the headline's own dateline beats a structured date that it contradicts
+NEAR_CONFIRM = 3  # datelines near the headline tried against the structured dates
+# Generic date metas: CMSs often fill them with the time the page was generated, not published.
+WEAK_PUBLISHED = frozenset({"meta:date", "meta:dc.date", "meta:dc:date", "meta:dcterms.date", "meta:created",
+                           "meta:datecreated", "meta:dcterms.created", "meta:dc.date.created",
+                           "meta:article.created"})
 
 
 def _lines(text: str) -> str:
@@ -389,57 +408,56 @@ def _lines(text: str) -> str:
 
 def _walk_text(start: LexborNode, forward: bool, limit: int) -> str:
     """Running text after (or before) a node in document order, up to `limit` characters, with a
-    newline at each element boundary (a byline's name ends where its element ends)."""
+    newline at each text node (a byline's name ends where its element ends). Visits nodes one by
+    one, so a big container next to the headline costs only the part that is read."""
     parts: list[str] = []
     total = 0
     n: LexborNode | None = start
-    steps = 0
-    while n is not None and steps < MAX_WALK_NODES and total < limit:
-        nxt = n.next if forward else n.prev
-        while nxt is None:
+    for _ in range(MAX_WALK_NODES):
+        n = _next_node(n, forward, start if forward else None)
+        if n is None:
+            break
+        tag = n.tag
+        if tag == "-text":
+            t = " ".join((n.text_content or "").split())
+            if t:
+                room = limit - total
+                parts.append(t if len(t) <= room else (t[:room] if forward else t[-room:]))
+                total += len(t)
+                if total >= limit:
+                    break
+    if not forward:
+        parts.reverse()
+    return "\n".join(parts)
+
+
+def _next_node(n: LexborNode, forward: bool, skip: LexborNode | None) -> LexborNode | None:
+    """The next (or previous) node in document order, not entering `skip` (the start element) nor
+    scripts and styles; None at the end of the body."""
+    if forward:
+        if n is not skip and n.tag not in SKIP_TEXT_TAGS:
+            c = n.child
+            if c is not None:
+                return c
+        while n is not None:
+            nxt = n.next
+            if nxt is not None:
+                return nxt
             n = n.parent
             if n is None or n.tag in ("body", "html"):
-                return "\n".join(parts if forward else reversed(parts))
-            nxt = n.next if forward else n.prev
-        n = nxt
-        steps += 1
-        if forward:
-            total += _collect(n, parts, limit - total)
-            continue
-        if n.tag in SKIP_TEXT_TAGS or n.tag == "-comment":
-            continue
-        t = _lines(n.text(deep=True, separator="\n") if n.tag != "-text" else (n.text_content or ""))
-        if t:
-            t = t[-(limit - total):]
-            parts.append(t)
-            total += len(t)
-    return "\n".join(parts if forward else reversed(parts))
-
-
-def _collect(n: LexborNode, parts: list[str], limit: int) -> int:
-    """Append the text of `n` (at most `limit` characters), element by element; returns the length."""
-    if limit <= 0 or n.tag in SKIP_TEXT_TAGS or n.tag == "-comment":
-        return 0
-    if n.tag == "-text":
-        t = " ".join((n.text_content or "").split())[:limit]
-        if t:
-            parts.append(t)
-        return len(t)
-    t = n.text(deep=True, separator="\n")
-    if len(t) <= limit * 2:
-        t = _lines(t)[:limit]
-        if t:
-            parts.append(t)
-        return len(t)
-    # a big container: read its children one by one
-    used = 0
-    c = n.child
-    k = 0
-    while c is not None and used < limit and k < MAX_WALK_NODES:
-        used += _collect(c, parts, limit - used)
-        c = c.next
-        k += 1
-    return used
+                return None
+        return None
+    # backwards: the previous sibling's last leaf, else the parent (whose text is its children's)
+    prv = n.prev
+    if prv is None:
+        p = n.parent
+        return None if p is None or p.tag in ("body", "html") else _next_node(p, False, None)
+    while prv.tag not in SKIP_TEXT_TAGS:
+        last = prv.last_child
+        if last is None:
+            break
+        prv = last
+    return prv
 
 
 def _dates(s: Scan, art: dict[str, Any], ld: LdData, url: str | None, canonical: str | None,
@@ -499,25 +517,43 @@ def _dates(s: Scan, art: dict[str, Any], ld: LdData, url: str | None, canonical:
             if text and len(text) <= MAX_DATELINE_CHARS and (now is not None or HAS_DIGIT.search(text)):
                 d = parse_date(text, now=now, lang=lang, loose=True)
         if d:
+            if PUBLISHED_CLASS.search(a.get("class") or ""):
+                dist //= 2
             ev.near.append((dist, d))
     if head is not None:
-        found = find_dates(after, now=now, lang=lang)
+        own = find_dates(norm(head[1].text(deep=True, separator=" ")), now=now, lang=lang, short_years=True)
+        if own:  # a date inside the headline element ("Title <small>02.02.2022</small>")
+            ev.near.append((1, own[0][1]))
+        found = find_dates(after, now=now, lang=lang, short_years=True)
         if found:
-            ev.near.append((NEAR_AFTER * 2 + 1, found[0][1]))
+            # right under the headline it is a dateline; deeper, a date the text speaks of
+            ev.near.append((TEXT_NEAR if found[0][0] <= DATELINE_TEXT_CHARS else TEXT_FAR, found[0][1]))
         else:
             before = _walk_text(head[1], False, TEXT_BEFORE_CHARS)
             found = find_dates(before, now=now, lang=lang)
             if found:
-                ev.near.append((NEAR_AFTER * 2 + 2, found[-1][1]))
+                ev.near.append((TEXT_NEAR + 1, found[-1][1]))
     return ev
 
 
-def _body_date(tree: LexborHTMLParser, now: datetime | None, lang: str | None) -> str | None:
+def _body_dates(tree: LexborHTMLParser, now: datetime | None, lang: str | None) -> tuple[str | None, str | None]:
+    """For a page that states no date elsewhere: (the date announced as its last update ("last
+    modified", "zuletzt geändert", "Stand:"), the first date in the body text)."""
     body = tree.body
     if body is None:
-        return None
-    found = find_dates(body.text(deep=True, separator=" ")[:MAX_BODY_SCAN], now=now, lang=lang)
-    return found[0][1] if found else None
+        return None, None
+    text = body.text(deep=True, separator=" ")[:MAX_BODY_SCAN]
+    found = find_dates(text, now=now, lang=lang)
+    for pos, d in found:
+        if UPDATE_WORDS.search(text, max(0, pos - UPDATE_WINDOW), pos):
+            return d, found[0][1]
+    return None, (found[0][1] if found else None)
+
+
+UPDATE_WINDOW = 40  # characters before a date that may announce it as the page's update date
+UPDATE_WORDS = re.compile(
+    r"(?i:last\s+(?:modified|updated|changed)|updated|zuletzt|letzte\s+änderung|aktualisiert|geändert|stand:|"
+    r"mis\s+à\s+jour|modifié|actualizado|actualización|aggiornato|bijgewerkt|zaktualizowano|atualizado)")
 
 
 def read(tree: LexborHTMLParser, url: str | None, *, now: datetime | None = None) -> dict[str, Any]:
@@ -562,13 +598,20 @@ def read(tree: LexborHTMLParser, url: str | None, *, now: datetime | None = None
     if s.h1:
         head = s.h1[0]
         if title:
-            for (pos, node), text in zip(s.h1, h1s):
+            for (pos, node), text in zip(s.h1, h1s, strict=True):
                 if text and text == title:
                     head = (pos, node)
                     break
+            else:
+                # the <h1> is the site's logo: the headline is an <h2> (its text is read for the
+                # byline and dateline; element distances still count from the <h1>)
+                for node in tree.css("h2")[:MAX_H2]:
+                    if norm(node.text(deep=True, separator=" ")) == title:
+                        head = (head[0], node)
+                        break
 
     # language
-    html = tree.css_first("html")
+    html = tree.root
     declared = None
     if html is not None:
         declared = html.attributes.get("lang") or html.attributes.get("xml:lang")
@@ -608,8 +651,12 @@ def read(tree: LexborHTMLParser, url: str | None, *, now: datetime | None = None
 
     # dates
     ev = _dates(s, art, ld, url, canonical, head, after, now, raw_lang)
-    if not (ev.published or ev.modified or ev.url or ev.near or ev.other_ld):
-        ev.fallback = _body_date(tree, now, raw_lang)
+    if not (ev.published or ev.modified or ev.url or ev.other_ld) and all(d >= TEXT_FAR for d, _ in ev.near):
+        # nothing but dates written in the text: a "last updated" statement is the page's own date
+        update, first = _body_dates(tree, now, raw_lang)
+        if update:
+            ev.near = []
+        ev.fallback = update or first
     published, modified = choose_dates(ev)
 
     # description, image
@@ -636,11 +683,18 @@ def read(tree: LexborHTMLParser, url: str | None, *, now: datetime | None = None
     if not cats_raw and md.get("articlesection"):
         cats_raw = [_node_value(n) for _, n in md["articlesection"]]
     tags = _clean_terms(_split_list(tags_raw))
-    categories = _clean_terms(cats_raw)
+    categories = _clean_terms(_split_list(cats_raw))
     if not tags or not categories:
-        link_tags, link_cats = _taxonomy_links(s)
+        scope = _scope(head, tree)
+        link_tags, link_cats = _taxonomy_links(s, scope)
         tags = tags or _clean_terms(link_tags)
         categories = categories or _clean_terms(link_cats)
+        if not categories or not tags:
+            class_tags, class_cats = _post_classes(head)
+            tags = tags or _clean_terms(class_tags)
+            categories = categories or _clean_terms(class_cats)
+    if not categories:
+        categories = _section_from_url(tree, url or canonical)
 
     lic = _license(s, art or None)
     return {
@@ -677,19 +731,24 @@ def _in_comments(node: LexborNode) -> bool:
 
 
 def _byline_names(node: LexborNode) -> tuple[str, ...]:
-    text = norm(node.text(deep=True, separator=" "))
-    if not text or len(text) > MAX_BYLINE_CHARS:
+    lines = _lines(node.text(deep=True, separator="\n"))
+    if not lines or len(lines) > MAX_BYLINE_CHARS:
         return ()
+    text = lines.split("\n", 1)[0] if "\n" in lines else lines
     a = node.attributes
     # an author link (rel=author, or a link in an author element) names one author, maybe by a user name
     link = "author" in (a.get("rel") or "").lower() or (node.tag == "a" and node.parent is not None
                                                        and "author" in (node.parent.attributes.get("class") or ""))
     if link or "fn" in (a.get("class") or "").split():
         return clean_authors(text, nicknames=True)
-    found = byline_from_text(text)
+    found = byline_from_text(lines)
     if found:
         return found
-    return tuple(n for n in clean_authors(text) if is_person_name(n) or len(text.split()) <= 3)
+    for line in lines.split("\n")[:MAX_BYLINE_LINES]:
+        names = tuple(n for n in clean_authors(line) if is_person_name(n) or len(line.split()) <= 3)
+        if names:
+            return names
+    return ()
 
 
 def _visible_byline(s: Scan, hpos: int | None, after: str) -> tuple[str, ...]:
@@ -725,15 +784,39 @@ def _visible_byline(s: Scan, hpos: int | None, after: str) -> tuple[str, ...]:
 
 
 MAX_VISIBLE_BYLINES = 12  # author elements read per page
+MAX_BYLINE_LINES = 3  # lines (element texts) of an author element read for a name
 BYLINE_TEXT_CHARS = 250  # characters after the headline searched for a written byline
 COMMENT_CLASS = re.compile(r"comment|respond|reply|discussion|kommentar", re.I)
 
 
-def _taxonomy_links(s: Scan) -> tuple[list[str], list[str]]:
+def _scope(head: tuple[int, LexborNode] | None, tree: LexborHTMLParser) -> LexborNode | None:
+    """The headline's <article> or <main> element, else the body."""
+    if head is not None:
+        p = head[1].parent
+        for _ in range(MAX_ANCESTORS * 2):
+            if p is None or p.tag in ("body", "html"):
+                break
+            if p.tag in SCOPE_TAGS or (p.attributes.get("role") or "") == "main":
+                return p
+            p = p.parent
+    return tree.body
+
+
+def _taxonomy_links(s: Scan, scope: LexborNode | None) -> tuple[list[str], list[str]]:
     tags: list[str] = []
     cats: list[str] = []
     cache: dict[int, bool] = {}
-    for _, node, is_cat in s.taxonomy:
+    nodes: list[tuple[LexborNode, bool]] = [(node, is_cat) for _, node, is_cat in s.taxonomy]
+    if scope is not None:
+        for node in scope.css(TAXONOMY_SEL):
+            a = node.attributes
+            rel = (a.get("rel") or "").lower().split()
+            if "tag" in rel or "category" in rel:
+                continue  # already found by the scan
+            m = TAXONOMY_PATH.search(a.get("href") or "")
+            if m:
+                nodes.append((node, m.group(1) is not None))
+    for node, is_cat in nodes:
         if _inside_nav(node, cache):
             continue
         text = norm(node.text(deep=True, separator=" "))
@@ -741,3 +824,73 @@ def _taxonomy_links(s: Scan) -> tuple[list[str], list[str]]:
             continue
         (cats if is_cat else tags).append(text)
     return tags, cats
+
+
+SECTION_SKIP = re.compile(r"^(?:[a-z]{2}(?:[-_][a-z]{2})?|\d+|index\.\w+)$", re.I)  # language codes, years, ids
+MAX_SECTION_CHARS = 40
+SLUG_SEP = re.compile(r"[-_+.\s]+")
+
+
+def _slug(text: str) -> str:
+    return SLUG_SEP.sub("", text.casefold())
+
+
+def _section_from_url(tree: LexborHTMLParser, url: str | None) -> tuple[str, ...]:
+    """The section an article is filed under, when its URL says so AND the page links to that
+    section under the same name: /wirtschaft/some-story with a link <a href="/wirtschaft">Wirtschaft</a>.
+    Both conditions are needed: a path segment alone may be anything ("artikel", "p", "en")."""
+    if not url:
+        return ()
+    parts = [p for p in urlsplit(url).path.split("/") if p]
+    if len(parts) < 2:
+        return ()
+    seg = parts[0]
+    if SECTION_SKIP.match(seg):
+        if len(parts) < 3:
+            return ()
+        seg = parts[1]
+    if len(seg) > MAX_SECTION_CHARS or '"' in seg or "\\" in seg:
+        return ()
+    key = _slug(seg)
+    try:
+        links = tree.css(f'a[href*="/{seg}"]')[:MAX_SECTION_LINKS]
+    except Exception:  # noqa: BLE001 - an odd URL segment that the selector parser refuses
+        return ()
+    for node in links:
+        href = node.attributes.get("href") or ""
+        path = urlsplit(href).path.rstrip("/")
+        if not path.endswith("/" + seg) or path.count("/") > 2:
+            continue
+        text = norm(node.text(deep=True, separator=" "))
+        if text and len(text) <= MAX_SECTION_CHARS and _slug(text) == key:
+            return (text,)
+    return ()
+
+
+MAX_SECTION_LINKS = 50
+
+
+# Blog engines write a post's categories and tags into its container's classes:
+# <article class="post-42 post type-post category-local-news tag-elections">.
+POST_CLASS_TERM = re.compile(r"(?:^|\s)(category|tag)-([^\s\d][^\s]{0,58})(?=\s|$)")
+
+
+def _post_classes(head: tuple[int, LexborNode] | None) -> tuple[list[str], list[str]]:
+    """(tags, categories) from the class names of the headline's post container (slugs, hyphens
+    read as spaces)."""
+    if head is None:
+        return [], []
+    p = head[1].parent
+    for _ in range(MAX_ANCESTORS * 2):
+        if p is None or p.tag in ("body", "html"):
+            break
+        cls = p.attributes.get("class") or ""
+        if "category-" in cls or "tag-" in cls:
+            tags: list[str] = []
+            cats: list[str] = []
+            for kind, slug in POST_CLASS_TERM.findall(cls):
+                (cats if kind == "category" else tags).append(slug.replace("-", " "))
+            if tags or cats:
+                return tags, cats
+        p = p.parent
+    return [], []

@@ -14,7 +14,8 @@ SINGLE_H1 = True  # measured: +0.03 title accuracy on trafilatura-eval-dev
 
 
 def norm(s: str | None) -> str:
-    return SPACE.sub(" ", s or "").strip()
+    """Whitespace collapsed to single spaces (str.split is several times faster than a regex)."""
+    return " ".join(s.split()) if s else ""
 
 
 def _key(s: str) -> str:

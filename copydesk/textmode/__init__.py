@@ -55,13 +55,13 @@ FAVOR_SHIFT = {"precision": 0.12, "balanced": 0.0, "recall": -0.15}
 FALLBACK_REL = 0.6
 # Body lines that may be headings: no sentence end and at most this many words.
 HEADING_MAX_WORDS = 15
-_CONTROL = frozenset(chr(c) for c in range(32) if chr(c) not in "\t\n\r\x0b\x0c") | {"\x7f"}
+CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def _sniff(text: str) -> str | None:
     """Why this is not plain text ("binary", "html"), or None."""
     head = text[:SNIFF_CHARS]
-    if "\x00" in head or (head and sum(head.count(c) for c in _CONTROL) / len(head) > BINARY_CONTROL_SHARE):
+    if "\x00" in head or (head and len(CONTROL_RE.findall(head)) / len(head) > BINARY_CONTROL_SHARE):
         return "binary"
     if "\ufffd" in head and head.count("\ufffd") / max(len(head), 1) > 0.1:
         return "binary"
@@ -104,27 +104,25 @@ def _reason_codes(feats: LineFeatures) -> list[int]:
 def _removed(lines: list[str], body: np.ndarray, role: dict[int, tuple[str, str]], codes: list[int]) -> list[Removed]:
     """One Removed per line kept apart by a rule; consecutive boilerplate lines dropped for the same reason
     share one Removed (their text joined by newlines), which keeps this cheap on long menus."""
-    out: list[Removed] = []
-    run: list[str] = []
-    run_code = last = -2
-    for i in np.flatnonzero(~body).tolist():
-        r = role.get(i)
-        if r is None and codes[i] == run_code and i == last + 1:
-            run.append(lines[i])
-            last = i
-            continue
-        if run:
-            out.append(Removed("boilerplate", "\n".join(run), REASONS[run_code]))
-            run = []
-            run_code = -1
-        if r is not None:
-            out.append(Removed(r[0], lines[i], r[1]))
+    gone = np.flatnonzero(~body)
+    if len(gone) == 0:
+        return []
+    key = np.asarray(codes, np.int64)[gone]
+    for i in role:
+        key[np.searchsorted(gone, i)] = -1 - i  # a unique key: never grouped
+    brk = np.flatnonzero((np.diff(key) != 0) | (np.diff(gone) != 1)) + 1
+    starts = np.concatenate(([0], brk)).tolist()
+    ends = np.concatenate((brk, [len(gone)])).tolist()
+    g = gone.tolist()
+    k = key.tolist()
+    out = []
+    for a, b in zip(starts, ends, strict=True):
+        if k[a] < 0:
+            kind, why = role[g[a]]
+            out.append(Removed(kind, lines[g[a]], why))
         else:
-            run = [lines[i]]
-            run_code = codes[i]
-        last = i
-    if run:
-        out.append(Removed("boilerplate", "\n".join(run), REASONS[run_code]))
+            text = lines[g[a]] if b - a == 1 else "\n".join(lines[g[a]:g[b - 1] + 1])
+            out.append(Removed("boilerplate", text, REASONS[k[a]]))
     return out
 
 
@@ -272,7 +270,7 @@ def _extract(text: str, url: str | None, opts: Options, templates: SiteTemplates
             authors.extend(a for a in names if a not in authors)
     sitename = None
     first = 0
-    if lines and 0 not in role and not body[0] and roles.is_sitename(lines[0], lines[1:60], host):
+    if lines and 0 not in role and roles.is_sitename(lines[0], lines[1:60], host):
         sitename = lines[0]
         role[0] = ("sitename", "site name: opens the page and recurs in it" if not host else "site name")
         first = 1
