@@ -135,7 +135,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
                         emit(Article(status="error", url=url, reason=f"the record has no string field {field!r}"), src)
                         continue
                     if args.source == "text":
-                        emit(extract_text(body, url=url, options=opts, templates=templates), src)
+                        site = str(rec.get(args.site_field) or "") if args.site_field else None
+                        emit(extract_text(body, url=url, options=opts, templates=templates, site=site), src)
                     else:
                         emit(extract(body, url=url, options=opts), src)
                 continue

@@ -28,6 +28,7 @@ class Page:
     charset: str | None  # what we decoded with (None for str input)
     declared_charset: str | None
     warnings: tuple[str, ...] = ()
+    utf8: bytes | None = None  # the input bytes when they are valid UTF-8: lexbor parses them directly
 
 
 BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -147,4 +148,5 @@ def load(page: bytes | bytearray | memoryview | str, url: str | None = None, *, 
     if isinstance(page, str):
         return Page(page, url, size, None, None)
     text, charset, declared, warnings = decode(page, http_charset)
-    return Page(text, url, size, charset, declared, tuple(warnings))
+    utf8 = page if charset == "utf-8" and not warnings and not page.startswith(codecs.BOM_UTF8) else None
+    return Page(text, url, size, charset, declared, tuple(warnings), utf8)

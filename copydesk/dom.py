@@ -46,9 +46,12 @@ def cap_depth(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, bool]:
     return "".join(out), True
 
 
-def parse(html: str) -> tuple[LexborHTMLParser, list[str]]:
-    """Parse a decoded page; returns the tree and warnings."""
+def parse(html: str, utf8: bytes | None = None) -> tuple[LexborHTMLParser, list[str]]:
+    """Parse a decoded page (from its UTF-8 bytes when given: lexbor skips re-encoding the str);
+    returns the tree and warnings."""
     warnings: list[str] = []
+    if utf8 is not None and utf8.count(b"<") < DEPTH_CHECK_MIN_TAGS:
+        return LexborHTMLParser(utf8), warnings
     html, changed = cap_depth(html)
     if changed:
         warnings.append(f"elements nested deeper than {MAX_DEPTH} levels were flattened")

@@ -8,7 +8,7 @@ from typing import Any
 
 from . import dom, score, select
 from .article import ERROR, OK, TIMEOUT, Article, failed
-from .decode import PageError, load
+from .decode import Page, PageError, load
 from .metadata import complete_metadata, extract_metadata
 from .options import Options
 from .segment import segment
@@ -48,7 +48,7 @@ def extract(page: bytes | str, *, url: str | None = None, options: Options | Non
         return failed(e.status, e.reason, url=url)
     check = _deadline(opts.timeout)
     try:
-        return _extract(p.text, url, opts, list(p.warnings), check, now)
+        return _extract(p, url, opts, list(p.warnings), check, now)
     except _Timeout:
         return failed(TIMEOUT, f"extraction took longer than timeout={opts.timeout}s", url=url)
     except RecursionError:
@@ -57,8 +57,8 @@ def extract(page: bytes | str, *, url: str | None = None, options: Options | Non
         return failed(ERROR, "out of memory while processing the page", url=url)
 
 
-def _extract(html: str, url: str | None, opts: Options, warnings: list[str], check, now: datetime | None) -> Article:
-    tree, w = dom.parse(html)
+def _extract(page: Page, url: str | None, opts: Options, warnings: list[str], check, now: datetime | None) -> Article:
+    tree, w = dom.parse(page.text, page.utf8)
     warnings += w
     if check:
         check()

@@ -33,7 +33,7 @@ from .lines import (
     extract_features,
     stage2_features,
 )
-from .model import DEFAULT_THRESHOLD, load_model
+from .model import DEFAULT_THRESHOLD, load_model, one_blas_thread
 from .quotes import find_quotes
 from .templates import MAX_TEMPLATE_CHARS, SiteTemplates, learn_templates, line_key, site_key
 
@@ -81,9 +81,10 @@ def classify_lines(feats: LineFeatures) -> np.ndarray:
         X = feats.X
         return np.clip(0.2 + 0.6 * X[:, LONG_PROSE] + 0.2 * (feats.words >= PROSE_MIN_WORDS) - 0.4 * (feats.ui > 0.25),
                        0, 1).astype(np.float32)
-    p = model.stage1.predict(feats.X)
-    for stage in model.later:
-        p = stage.predict(stage2_features(feats, p))
+    with one_blas_thread():
+        p = model.stage1.predict(feats.X)
+        for stage in model.later:
+            p = stage.predict(stage2_features(feats, p))
     return p
 
 

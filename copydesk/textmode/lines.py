@@ -31,8 +31,6 @@ CJK_CHARS_PER_WORD = 2.0
 # Vocabulary shares are taken over each line's first TOKEN_PREFIX characters (long lines are prose or not
 # on their first words; tokenising all of them would be most of the cost).
 TOKEN_PREFIX = 160
-# Tokens of at least this many bytes (and not function words) are content words.
-CONTENT_MIN_BYTES = 4
 # Window half-widths (in non-empty lines) over which neighbours' features are averaged.
 WINDOWS = (1, 3, 8)
 # Stage 2 smooths stage 1's probabilities over these half-widths.
@@ -74,9 +72,6 @@ class LineFeatures:
     ui: np.ndarray  # UI-vocabulary share
     repeat: np.ndarray  # how often the identical line occurs in the document
     X: np.ndarray  # local + context features, float32
-    tok_hash: np.ndarray | None = None  # per token of the line prefixes: hash, line, content-word flag
-    tok_line: np.ndarray | None = None
-    tok_content: np.ndarray | None = None
 
 
 def split_lines(text: str) -> list[str]:
@@ -119,7 +114,7 @@ def densest_run(v: np.ndarray) -> tuple[int, int]:
     return a, b
 
 
-def run_features(score: np.ndarray, weight: np.ndarray) -> np.ndarray:
+def run_features(score: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, int, int]:
     """Where each line sits relative to the densest run of high `score` (score in [0, 1], 0.5 neutral):
     inside it, log distance before / after it, and the run's share of the document's weight."""
     n = len(score)
@@ -131,7 +126,7 @@ def run_features(score: np.ndarray, weight: np.ndarray) -> np.ndarray:
     after = np.log1p(np.maximum(i - b + 1, 0)).astype(np.float32)
     total = float(weight.sum()) or 1.0
     share = np.full(n, float(weight[a:b].sum()) / total, dtype=np.float32)
-    return np.stack([inside, before, after, share], axis=1)
+    return np.stack([inside, before, after, share], axis=1), a, b
 
 
 def _char_table() -> np.ndarray:
@@ -259,31 +254,9 @@ def extract_features(text: str) -> LineFeatures:
     # Neighbours: how much prose, how many words, how much UI vocabulary around each line.
     ctx = window_means([long_prose, np.log1p(words), ui, stop])
     prose_score = np.clip(long_prose * 0.5 + 0.5 * (stop > 0.15) + 0.25 * end_terminal - 0.5 * (ui > 0.2), 0, 1)
-    run = run_features(prose_score, words)
+    run, _a, _b = run_features(prose_score, words)
     X = np.concatenate([local, ctx, run], axis=1).astype(f32)
-    # Content words (not function words, >= CONTENT_MIN_BYTES) for the topic-overlap feature of stage 2.
-    real = cats != T_NL
-    tl = np.fromiter(map(len, toks), np.int32, len(toks))
-    content = real & ((cats & T_STOP) == 0) & (tl >= CONTENT_MIN_BYTES)
-    th = np.fromiter(map(hash, toks), np.int64, len(toks))
-    return LineFeatures(lines, index, texts, words, ui, repeat_, X, th[content], line_of[content], None)
-
-
-def topic_overlap(feats: LineFeatures, a: int, b: int) -> np.ndarray:
-    """Share of each line's content words that also occur in the main run [a, b) (in another line): an
-    article's lines share its names and topic words; teasers of other stories, menus and most comments
-    do not."""
-    n = len(feats.text)
-    th, tline = feats.tok_hash, feats.tok_line
-    if th is None or len(th) == 0 or b <= a:
-        return np.zeros(n, np.float32)
-    _, ids = np.unique(th, return_inverse=True)
-    in_run = (tline >= a) & (tline < b)
-    run_count = np.bincount(ids, weights=in_run)
-    support = (run_count[ids] - in_run) >= 1
-    tot = np.bincount(tline, minlength=n)[:n]
-    hit = np.bincount(tline, weights=support, minlength=n)[:n]
-    return np.where(tot > 0, hit / np.maximum(tot, 1), -1.0).astype(np.float32)
+    return LineFeatures(lines, index, texts, words, ui, repeat_, X)
 
 
 def stage2_features(feats: LineFeatures, p: np.ndarray) -> np.ndarray:
@@ -291,21 +264,18 @@ def stage2_features(feats: LineFeatures, p: np.ndarray) -> np.ndarray:
     line's place relative to the densest run of likely-body lines."""
     n = len(p)
     if n == 0:
-        return np.zeros((0, feats.X.shape[1] + 1 + len(STAGE2_WINDOWS) + 4 + 6), np.float32)
+        return np.zeros((0, feats.X.shape[1] + 1 + len(STAGE2_WINDOWS) + 4 + 4), np.float32)
     p = p.astype(np.float32)
     sm = window_means([p], STAGE2_WINDOWS)
-    run = run_features(p, feats.words)
+    run, a, b = run_features(p, feats.words)
     # Barrier: how many clearly-not-body lines lie between the line and the densest run ("Related",
     # "Comments", share buttons ... separate an article from the prose that follows it).
-    a, b = densest_run((p - 0.5) * np.maximum(feats.words, RUN_PENALTY_MIN))
     cum = np.concatenate(([0], np.cumsum(p < BARRIER_P)))
     i = np.arange(n)
     barrier = np.where(i >= b, cum[i] - cum[min(b, n)], np.where(i < a, cum[a] - cum[i + 1], 0))
     # Previous / next line's probability: a body paragraph's neighbours are body or blank.
     prev = np.concatenate(([0.0], p[:-1])).astype(np.float32)
     nxt = np.concatenate((p[1:], [0.0])).astype(np.float32)
-    topic = topic_overlap(feats, a, b)
     return np.concatenate([feats.X, p[:, None], sm, run, prev[:, None], nxt[:, None],
-                           np.full((n, 1), float(p.max()), np.float32), np.log1p(barrier)[:, None],
-                           topic[:, None], (topic < 0)[:, None]],
+                           np.full((n, 1), float(p.max()), np.float32), np.log1p(barrier)[:, None]],
                           axis=1).astype(np.float32)

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -21,6 +25,37 @@ DEFAULT_THRESHOLD = 0.5
 BLAS_ROWS = 64
 
 _lock = threading.Lock()
+_blas_state = threading.local()
+
+
+def _single_blas() -> bool:
+    """True inside `one_blas_thread()` (BLAS limited to one thread for these calls)."""
+    return getattr(_blas_state, "on", False)
+
+
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Limit BLAS to one thread for the model's tiny products (threadpoolctl, as the HTML engine does);
+    without threadpoolctl, MLP.predict falls back to row blocks small enough for one thread."""
+    ctl = _controller()
+    if ctl is None:
+        yield
+        return
+    with ctl.limit(limits=1, user_api="blas"):
+        _blas_state.on = True
+        try:
+            yield
+        finally:
+            _blas_state.on = False
+
+
+@lru_cache(maxsize=1)
+def _controller() -> Any:
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        return None
+    return ThreadpoolController()
 _cache: dict[str, LineModel | None] = {}
 
 
@@ -39,7 +74,7 @@ class MLP:
         if len(X) == 0:
             return np.zeros(0, np.float32)
         h = (X - self.mean) * self.scale
-        if len(h) <= BLAS_ROWS:
+        if len(h) <= BLAS_ROWS or _single_blas():
             z = np.maximum(h @ self.W1 + self.b1, 0) @ self.W2
         else:  # row blocks keep OpenBLAS single-threaded (its idle threads would spin and double CPU)
             z = np.concatenate([np.maximum(h[i:i + BLAS_ROWS] @ self.W1 + self.b1, 0) @ self.W2
