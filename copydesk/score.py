@@ -30,6 +30,15 @@ FLAG_BITS = np.arange(N_FLAGS, dtype=np.int64)
 KIND_INDEX = {k: i for i, k in enumerate(KINDS)}
 
 
+def is_dateline(text: str) -> float:
+    """1.0 for a short line that is mostly a date/time ("Nov. 18, 2019 7:04 pm ET"), not a sentence."""
+    return 1.0 if len(text) <= H.DATELINE_MAX_CHARS and text[-1:] not in ".!?。" and H.DATE_TEXT.search(text) else 0.0
+
+
+def is_byline(text: str) -> float:
+    return 1.0 if len(text) <= H.DATELINE_MAX_CHARS and H.BYLINE_TEXT.match(text) else 0.0
+
+
 def _own(segs: list[Seg]) -> np.ndarray:
     """Each segment's own features: size, links, punctuation, word shape, kind, inherited flags."""
     n = len(segs)
@@ -54,20 +63,21 @@ def _own(segs: list[Seg]) -> np.ndarray:
         lens = [len(w) for w in words]
         short_words = sum([x <= 3 for x in lens])
         lower = sum([w[0].islower() for w in words])
-        ui = 0.0
-        cr = 0.0
+        ui = cr = dateline = byline = url = 0.0
         if s.chars <= SHORT_FOR_UI:
             low = text.lower()
             if not ui_tokens.isdisjoint(low.split()) or any(ph in low for ph in ui_phrases):
                 ui = 1.0
             if copyright_.search(text):
                 cr = 1.0
+            if s.chars <= H.DATELINE_MAX_CHARS:
+                dateline, byline, url = is_dateline(text), is_byline(text), 1.0 if H.URL_TEXT.match(text) else 0.0
         tag = s.tag
         rows.append((
             log1p(s.chars), log1p(s.words), s.link_chars / (s.chars or 1), punct / c * 10, short_words / nw,
             lower / nw, min(c / nw, 30) / 30, 1.0 if text[-1:] in end_punct else 0.0, 1.0 if tag == "p" else 0.0,
             s.level / 6, min(s.neg, 6) / 6, min(s.pos, 6) / 6, min(s.neg_near, 12) / 12, min(s.pos_near, 12) / 12,
-            ui, cr, 1.0 if text[:1].isupper() else 0.0, min(seen[text[:80]] - 1, 3) / 3,
+            ui, cr, dateline, byline, url, 1.0 if text[:1].isupper() else 0.0, min(seen[text[:80]] - 1, 3) / 3,
             log1p(list_sizes.get(s.list_id, 0)), 1.0 if tag == "div" else 0.0,
             1.0 if tag == "td" or tag == "th" else 0.0, 1.0 if tag == "dd" or tag == "dt" else 0.0,
         ))

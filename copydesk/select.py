@@ -14,6 +14,11 @@ from .segment import Seg
 # Per `favor`: (probability that seeds the article's run, probability to keep a segment inside it,
 # probability to keep one outside it).
 THRESHOLDS = {"precision": (0.5, 0.6, 0.95), "balanced": (0.5, 0.45, 0.9), "recall": (0.4, 0.3, 0.75)}
+# A body shorter than this is retried with the next looser thresholds (short posts, photo pages):
+# an empty result scores worst of all, and `favor="precision"` opts out.
+FALLBACK_MIN_CHARS = 250
+FALLBACK = {"balanced": ("recall", "last"), "recall": ("last",), "precision": ()}
+LAST_RESORT = (0.25, 0.2, 1.01)
 RUN_WEIGHT_CAP = 1000  # chars: a segment's weight in the run is sqrt(min(chars, cap))
 TITLE_MIN_CHARS = 10
 
@@ -68,11 +73,24 @@ def _is_title(s: Seg, title: str | None) -> bool:
 def select(segs: list[Seg], opts: Options, title: str | None = None) -> Selection:
     if not segs:
         return Selection((), (), (), None, 0.0, "the page has no text")
-    t_run, t_in, t_out = THRESHOLDS[opts.favor]
     total = sum(s.chars for s in segs) or 1
     link_density = sum(s.link_chars for s in segs) / total
     p = np.array([s.p for s in segs], dtype=np.float32)
     weight = np.sqrt(np.minimum(np.array([s.chars for s in segs], dtype=np.float32), RUN_WEIGHT_CAP))
+    sel = _select(segs, p, weight, THRESHOLDS[opts.favor], opts, title, link_density)
+    for step in FALLBACK[opts.favor]:
+        if sum(len(b.text) for b in sel.blocks) >= FALLBACK_MIN_CHARS:
+            break
+        th = LAST_RESORT if step == "last" else THRESHOLDS[step]
+        retry = _select(segs, p, weight, th, opts, title, link_density)
+        if sum(len(b.text) for b in retry.blocks) > sum(len(b.text) for b in sel.blocks):
+            sel = retry
+    return sel
+
+
+def _select(segs: list[Seg], p: np.ndarray, weight: np.ndarray, thresholds: tuple[float, float, float],
+            opts: Options, title: str | None, link_density: float) -> Selection:
+    t_run, t_in, t_out = thresholds
     lo, hi = best_run(p, weight, t_run)
     if hi < lo:
         return Selection((), (), (), None, link_density, "no part of the page reads as an article")

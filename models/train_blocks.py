@@ -83,6 +83,13 @@ def page_rows(raw: bytes, rec: dict):
         return None
     x = score.features(segs)
     y = label_text(segs, rec["text"]) if rec.get("text") is not None else label_snippets(segs, rec["with"], rec["without"])
+    # Our body excludes the headline, bylines and datelines (they are metadata), whatever a
+    # reference kept: label them out so the model learns one convention.
+    for i, sg in enumerate(segs):
+        if y[i] and sg.chars <= 90 and (score.is_dateline(sg.text) or score.is_byline(sg.text)):
+            y[i] = 0.0
+        elif y[i] and sg.kind == "heading" and sg.level == 1:
+            y[i] = 0.0
     known = np.array([v is not None for v in y])
     if not known.any():
         return None
@@ -103,7 +110,7 @@ def fit(X: np.ndarray, Y: np.ndarray, W: np.ndarray, hidden: tuple[int, ...]) ->
                         random_state=SEED, batch_size=512, learning_rate_init=2e-3)
     clf.fit((X - mean) / scale, Y, sample_weight=W)
     return {"mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(), "hidden": list(hidden),
-            "layers": [(w.round(5).tolist(), b.round(5).tolist()) for w, b in zip(clf.coefs_, clf.intercepts_)]}
+            "layers": [(w.round(5).tolist(), b.round(5).tolist()) for w, b in zip(clf.coefs_, clf.intercepts_, strict=True)]}
 
 
 def to_net(d: dict) -> dict:

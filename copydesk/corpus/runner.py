@@ -454,7 +454,8 @@ def run(rc: RunConfig, *, stdin: IO[str] | None = None, log: IO[str] | None = No
         "workers_replaced": stats["replaced"], "timeouts_killed": stats["timeouts_killed"],
         "memory_killed": stats["memory_killed"], "worker_deaths": stats["deaths"],
         "peak_worker_rss_mb": stats["peak_worker_rss"] / 2**20,
-        "peak_parent_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_parent_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # of the whole process
+        "parent_rss_end_mb": rss_bytes(os.getpid()) / 2**20,
         "rss_samples": rss_samples[:: max(1, len(rss_samples) // 200)],
         "failed": any(totals.get(s, 0) for s in FAILED_STATUSES),
     }

@@ -15,6 +15,7 @@ recur across the site's documents (kind "template"), even when they look like pr
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -33,7 +34,7 @@ from .lines import (
     extract_features,
     stage2_features,
 )
-from .model import DEFAULT_THRESHOLD, load_model, one_blas_thread
+from .model import DEFAULT_THRESHOLD, load_model
 from .quotes import find_quotes
 from .templates import MAX_TEMPLATE_CHARS, SiteTemplates, learn_templates, line_key, site_key
 
@@ -56,12 +57,13 @@ FALLBACK_REL = 0.6
 # Body lines that may be headings: no sentence end and at most this many words.
 HEADING_MAX_WORDS = 15
 CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+_DEFAULT_OPTIONS = Options()
 
 
 def _sniff(text: str) -> str | None:
     """Why this is not plain text ("binary", "html"), or None."""
     head = text[:SNIFF_CHARS]
-    if "\x00" in head or (head and len(CONTROL_RE.findall(head)) / len(head) > BINARY_CONTROL_SHARE):
+    if "\x00" in head or (CONTROL_RE.search(head) and len(CONTROL_RE.findall(head)) / len(head) > BINARY_CONTROL_SHARE):
         return "binary"
     if "\ufffd" in head and head.count("\ufffd") / max(len(head), 1) > 0.1:
         return "binary"
@@ -81,10 +83,11 @@ def classify_lines(feats: LineFeatures) -> np.ndarray:
         X = feats.X
         return np.clip(0.2 + 0.6 * X[:, LONG_PROSE] + 0.2 * (feats.words >= PROSE_MIN_WORDS) - 0.4 * (feats.ui > 0.25),
                        0, 1).astype(np.float32)
-    with one_blas_thread():
-        p = model.stage1.predict(feats.X)
-        for stage in model.later:
-            p = stage.predict(stage2_features(feats, p))
+    # MLP.predict works in row blocks small enough for OpenBLAS to stay on the calling thread, so no
+    # per-document threadpool switching is needed (it cost more than the products themselves).
+    p = model.stage1.predict(feats.X)
+    for stage in model.later:
+        p = stage.predict(stage2_features(feats, p))
     return p
 
 
@@ -94,47 +97,42 @@ def _threshold(opts: Options) -> float:
     return base + FAVOR_SHIFT.get(opts.favor, 0.0)
 
 
-def _reason_codes(feats: LineFeatures) -> list[int]:
-    """Why the classifier dropped each line, as an index into REASONS."""
+def _reason_codes(feats: LineFeatures) -> np.ndarray:
+    """Why the classifier dropped each line, as bits of an index into REASONS."""
     X = feats.X
-    code = ((X[:, END_TERMINAL] == 0) * 1 + (feats.words < SHORT_WORDS) * 2 + (feats.ui > 0) * 4
-            + (feats.repeat > 1) * 8).astype(np.int64)
-    return code.tolist()
+    return ((X[:, END_TERMINAL] == 0) * 1 + (feats.words < SHORT_WORDS) * 2 + (feats.ui > 0) * 4
+            + (feats.repeat > 1) * 8 + (feats.marker > 0) * 16).astype(np.int64)
 
 
-def _removed(lines: list[str], body: np.ndarray, role: dict[int, tuple[str, str]], codes: list[int]) -> list[Removed]:
-    """One Removed per line kept apart by a rule; consecutive boilerplate lines dropped for the same reason
-    share one Removed (their text joined by newlines), which keeps this cheap on long menus."""
-    gone = np.flatnonzero(~body)
-    if len(gone) == 0:
-        return []
-    key = np.asarray(codes, np.int64)[gone]
-    for i in role:
-        key[np.searchsorted(gone, i)] = -1 - i  # a unique key: never grouped
-    brk = np.flatnonzero((np.diff(key) != 0) | (np.diff(gone) != 1)) + 1
-    starts = np.concatenate(([0], brk)).tolist()
-    ends = np.concatenate((brk, [len(gone)])).tolist()
-    g = gone.tolist()
-    k = key.tolist()
-    out = []
-    for a, b in zip(starts, ends, strict=True):
-        if k[a] < 0:
-            kind, why = role[g[a]]
-            out.append(Removed(kind, lines[g[a]], why))
-        else:
-            text = lines[g[a]] if b - a == 1 else "\n".join(lines[g[a]:g[b - 1] + 1])
-            out.append(Removed("boilerplate", text, REASONS[k[a]]))
-    return out
+def _removed(lines: list[str], body: np.ndarray, role: dict[int, tuple[str, str]], codes: np.ndarray) -> list[Removed]:
+    """One Removed per line kept apart by a rule (caption, bio, title ...); each run of consecutive lines
+    the classifier dropped shares one Removed (their text joined by newlines) whose reason names every
+    cause found in the run. Few objects per page: this stays cheap on long menus and comment threads."""
+    gone = body == 0
+    if role:
+        gone[list(role)] = False
+    out = [(i, Removed(role[i][0], lines[i], role[i][1])) for i in role]
+    idx = np.flatnonzero(gone)
+    if len(idx) == 0:
+        return [r for _i, r in sorted(out, key=itemgetter(0))]
+    brk = np.flatnonzero(np.diff(idx) != 1) + 1
+    starts = np.concatenate(([0], brk))
+    code = np.bitwise_or.reduceat(codes[idx], starts).tolist()
+    first = idx[starts].tolist()
+    last = idx[np.concatenate((brk - 1, [len(idx) - 1]))].tolist()
+    for a, b, c in zip(first, last, code, strict=True):
+        out.append((a, Removed("boilerplate", lines[a] if a == b else "\n".join(lines[a:b + 1]), REASONS[c])))
+    return [r for _i, r in sorted(out, key=itemgetter(0))]
 
 
 def _reason_text(code: int) -> str:
-    why = [w for bit, w in ((1, "no sentence end"), (2, "short"), (4, "interface words"), (8, "repeated in page"))
-           if code & bit]
+    why = [w for bit, w in ((1, "no sentence end"), (2, "short"), (4, "interface words"), (8, "repeated in page"),
+                            (16, "comment or timestamp words")) if code & bit]
     return "line classifier: " + (", ".join(why) if why else "outside the main text")
 
 
 SHORT_WORDS = 4
-REASONS = tuple(_reason_text(c) for c in range(16))
+REASONS = tuple(_reason_text(c) for c in range(32))
 END_TERMINAL = FEATURE_NAMES.index("end_terminal")
 
 
@@ -167,10 +165,13 @@ def extract_text(text: str, *, url: str | None = None, options: Options | None =
                  templates: SiteTemplates | None = None, site: str | None = None, **kw: Any) -> Article:
     """Clean one flattened document. `site` overrides the grouping key used with `templates`
     (default: `site_key(url)`). Never raises on bad input: the status says what was wrong."""
-    try:
-        opts = Options.make(options, **kw)
-    except (TypeError, ValueError) as e:
-        return failed(ERROR, f"bad options: {e}", url=url)
+    if not kw and (options is None or isinstance(options, Options)):
+        opts = options or _DEFAULT_OPTIONS  # the common case, without Options.make's field checks
+    else:
+        try:
+            opts = Options.make(options, **kw)
+        except (TypeError, ValueError) as e:
+            return failed(ERROR, f"bad options: {e}", url=url)
     warnings: list[str] = []
     if isinstance(text, (bytes, bytearray)):
         text = bytes(text).decode("utf8", errors="replace")

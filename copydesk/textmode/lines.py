@@ -7,13 +7,13 @@ the densest run of prose) is a numpy expression over the whole document.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 from operator import getitem
 
 import numpy as np
 
-from .vocab import STOP_WORDS, UI_WORDS
+from .vocab import COMMENT_WORDS, STOP_WORDS, TIME_WORDS, UI_WORDS
 
 # Characters that end a sentence in the scripts we meet (Latin, CJK, Arabic, Devanagari ...), plus closing
 # quotes and brackets that commonly follow the full stop.
@@ -37,6 +37,13 @@ WINDOWS = (1, 3, 8)
 STAGE2_WINDOWS = (1, 3, 8, 25)
 # Stage-1 probability below which a line counts as a barrier between body and later prose.
 BARRIER_P = 0.15
+# A "marker" line heads a comment or a teaser: comment words, a clock time, or time words in a short line.
+MARKER_MAX_WORDS = 10
+# Stage 2: runs of likely body (stage-1 probability >= RUN_P, gaps of at most RUN_GAP lines bridged).
+RUN_P = 0.5
+RUN_GAP = 1
+# Half-width of the window over which the spread of line lengths is measured.
+RHYTHM_WINDOW = 3
 # A line is "prose-like" for the densest-run search when it has this many words and ends a sentence.
 PROSE_MIN_WORDS = 8
 # Penalty per word for non-prose lines in the densest-run search (a few menu lines do not split a body).
@@ -47,8 +54,11 @@ FEATURE_NAMES = (
     "start_digit", "start_lower", "upper_share", "log_indent", "comma_rate", "digit_share",
     "nav_sep", "ui_share", "ui_any", "stop_share", "log_repeat", "blank_before", "blank_after", "rel_pos",
     "no_space", "long_prose", "end_sentence", "case_junction", "cap_word_share", "words_vs_max",
-    "log_doc_lines",
+    "log_doc_lines", "comment_share", "time_share", "clock", "at_sign", "marker", "markers_before",
+    "markers_after",
 )
+# Columns averaged over the neighbourhood (WINDOWS) for stage 1.
+CONTEXT_COLUMNS = ("long_prose", "log_words", "ui_share", "stop_share", "marker")
 LONG_PROSE = FEATURE_NAMES.index("long_prose")
 
 
@@ -72,6 +82,7 @@ class LineFeatures:
     ui: np.ndarray  # UI-vocabulary share
     repeat: np.ndarray  # how often the identical line occurs in the document
     X: np.ndarray  # local + context features, float32
+    marker: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # comment/teaser header lines
 
 
 def split_lines(text: str) -> list[str]:
@@ -87,17 +98,19 @@ def _normalise(text: str) -> str:
 
 def window_means(cols: list[np.ndarray], windows: tuple[int, ...] = WINDOWS) -> np.ndarray:
     """Mean of each column over [i-k, i+k] (clipped at the ends), for every i and every k in windows:
-    an (n, len(windows) * len(cols)) matrix."""
-    x = np.stack(cols, axis=1).astype(np.float64)
-    n = len(x)
-    c = np.concatenate((np.zeros((1, x.shape[1])), np.cumsum(x, axis=0)))
-    i = np.arange(n)
-    out = []
-    for k in windows:
-        lo = np.maximum(i - k, 0)
-        hi = np.minimum(i + k + 1, n)
-        out.append((c[hi] - c[lo]) / (hi - lo)[:, None])
-    return np.concatenate(out, axis=1).astype(np.float32)
+    an (n, len(windows) * len(cols)) matrix (window-major). One cumulative sum and one gather for all
+    windows and columns: the per-call overhead of numpy, not arithmetic, is the cost at page sizes."""
+    x = np.stack(cols, axis=1) if len(cols) > 1 else cols[0][:, None]
+    n, m = x.shape
+    c = np.empty((n + 1, m), np.float64)
+    c[0] = 0
+    np.cumsum(x, axis=0, dtype=np.float64, out=c[1:])
+    i = np.arange(n)[:, None]
+    k = np.asarray(windows)[None, :]
+    lo = np.maximum(i - k, 0)
+    hi = np.minimum(i + k + 1, n)
+    out = (c[hi] - c[lo]) / (hi - lo)[:, :, None]  # (n, windows, columns)
+    return out.reshape(n, len(windows) * m).astype(np.float32)
 
 
 def densest_run(v: np.ndarray) -> tuple[int, int]:
@@ -163,12 +176,12 @@ for _c in range(256):
 BYTE_TABLE = bytes(_BT)
 NL_TOKEN = b"\x01"
 # Token categories (bit flags) looked up for every word of the document in one pass.
-T_UI, T_STOP, T_NL = 1, 2, 4
+T_UI, T_STOP, T_NL, T_COMMENT, T_TIME = 1, 2, 4, 8, 16
 
 
 def _token_table() -> dict[bytes, int]:
     cat: dict[bytes, int] = {}
-    for words, flag in ((UI_WORDS, T_UI), (STOP_WORDS, T_STOP)):
+    for words, flag in ((UI_WORDS, T_UI), (STOP_WORDS, T_STOP), (COMMENT_WORDS, T_COMMENT), (TIME_WORDS, T_TIME)):
         for w in words:
             # Lower-casing is done on bytes (ASCII only), so add the capitalised forms of other scripts.
             for v in {w, w.capitalize(), w.upper()}:
@@ -179,103 +192,180 @@ def _token_table() -> dict[bytes, int]:
 
 
 TOKEN_CAT = _token_table()
+# Bit planes of the per-character flag word counted per line in one pass (see extract_features).
+_COUNT_BITS = ("space", "comma", "pipe", "digit", "junction", "capword", "upper", "lower", "clock", "at")
+N_CONTEXT = len(CONTEXT_COLUMNS)
+N_STAGE1 = len(FEATURE_NAMES) + N_CONTEXT * len(WINDOWS) + 2 + 4
+
+
+def _empty(lines: list[str], index: np.ndarray) -> LineFeatures:
+    z = np.zeros(0, np.float32)
+    return LineFeatures(lines, index, [], z, z, z, np.zeros((0, N_STAGE1), np.float32))
 
 
 def extract_features(text: str) -> LineFeatures:
-    """Split `text` into lines and compute the stage-1 feature matrix of its non-empty lines."""
+    """Split `text` into lines and compute the stage-1 feature matrix of its non-empty lines.
+
+    Per-character flags are looked up for the whole document at once (one table lookup over its code
+    points), combined into one bit word per character and counted per line by a single cumulative sum;
+    words are categorised by one dict lookup per token. No per-line Python beyond builtin string methods."""
     lines = _normalise(text).split("\n")
-    stripped = [ln.strip() for ln in lines]
-    slen = np.fromiter(map(len, stripped), np.int64, len(stripped))
-    index = np.flatnonzero(slen > 0)
+    stripped = list(map(str.strip, lines))
+    slen_all = np.fromiter(map(len, stripped), np.int64, len(stripped))
+    index = np.flatnonzero(slen_all)
     texts = list(filter(None, stripped))
     n = len(texts)
     if n == 0:
-        return LineFeatures(lines, index, texts, np.zeros(0), np.zeros(0), np.zeros(0),
-                            np.zeros((0, len(FEATURE_NAMES) + 4 * len(WINDOWS) + 4), np.float32))
+        return _empty(lines, index)
     f32 = np.float32
-    chars = slen[index].astype(f32)
-    raw = np.fromiter(map(len, lines), np.int64, len(lines))[index].astype(f32)
-    indent = raw - chars  # leading (and any trailing) whitespace: nested menus are indented
+    slen = slen_all[index]
+    chars = slen.astype(f32)
+    indent = np.fromiter(map(len, lines), np.int64, len(lines))[index].astype(f32) - chars
     joined = "\n".join(texts)
     cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)
-    ends = np.cumsum(slen[index] + 1) - 1  # position of each line's "\n" (one past its last char)
-    starts = ends - slen[index]
+    ends = np.cumsum(slen + 1) - 1  # position of each line's "\n" (one past its last char)
+    starts = ends - slen
     fl = CHAR_FLAGS[np.minimum(cps, 0xFFFF)]  # U+FFFF (a non-character) has no flags: stands for all above
     first = fl[starts]
     last = fl[ends - 1]
     second = fl[np.maximum(ends - 2, starts)] * (chars > 1)
     up = (fl & F_UPPER) > 0
     lowc = (fl & F_LOWER) > 0
-    # "lowerUpper" joins: a flattened link title run into its teaser; capitalised words.
-    prev_low = np.concatenate(([False], lowc[:-1]))
-    prev_sp = np.concatenate(([True], (cps[:-1] == 32) | (cps[:-1] == 10)))
-
-    def per_line(mask: np.ndarray) -> np.ndarray:
-        return np.add.reduceat(mask.view(np.uint8), starts, dtype=np.int64).astype(f32)
-
-    spaces = per_line(cps == 32)
-    commas = per_line((fl & F_COMMA) > 0)
-    nav = per_line(cps == 124)  # "|" of menus and breadcrumbs
-    dig = per_line((fl & F_DIGIT) > 0)
-    junction = per_line(up & prev_low)
-    capw = per_line(up & prev_sp)
-    upper = per_line(up)
-    letters = upper + per_line(lowc)
-    upper_share = upper / np.maximum(letters, 1)
+    digit = (fl & F_DIGIT) > 0
+    space = cps == 32
+    # Shifted views: the previous / next character of each position ("\n" before the first).
+    prev_low = np.empty_like(lowc)
+    prev_low[0] = False
+    prev_low[1:] = lowc[:-1]
+    prev_sp = np.empty_like(space)
+    prev_sp[0] = True
+    prev_sp[1:] = space[:-1] | (cps[:-1] == 10)
+    clock = np.zeros_like(space)  # "12:45": a digit, a colon, a digit
+    clock[1:-1] = (cps[1:-1] == 58) & digit[:-2] & digit[2:]
+    planes = (space, (fl & F_COMMA) > 0, cps == 124, digit, up & prev_low, up & prev_sp, up, lowc, clock,
+              cps == 64)
+    cnt = np.add.reduceat(np.stack(planes, axis=1).view(np.uint8), starts, axis=0, dtype=np.int32).astype(f32)
+    spaces, commas, nav, dig, junction, capw, upper, lower, clocks, ats = cnt.T
+    upper_share = upper / np.maximum(upper + lower, 1)
     no_space = (chars / (spaces + 1) > NO_SPACE_CHARS_PER_WORD).astype(f32)
     words = np.where(no_space > 0, np.maximum(chars / CJK_CHARS_PER_WORD, 1), spaces + 1).astype(f32)
     end_terminal = (last & F_TERMINAL) > 0
     end_sentence = ((last & F_SENTENCE) > 0) | (((last & F_QUOTE) > 0) & ((second & F_SENTENCE) > 0))
-    # Words of the interface and function words, for every token of the document in one pass.
-    heads = "\n".join(map(getitem, texts, repeat(slice(0, TOKEN_PREFIX)))) if chars.max() > TOKEN_PREFIX else joined
+    # Words of the interface, function words, comment and time words: every token of the document in one pass.
+    heads = "\n".join(map(getitem, texts, repeat(slice(0, TOKEN_PREFIX)))) if slen.max() > TOKEN_PREFIX else joined
     low = heads.encode("utf8", "surrogatepass").lower().translate(BYTE_TABLE)
     toks = low.replace(b"\n", b" \x01 ").split()
-    cats = np.frombuffer(bytes(map(TOKEN_CAT.get, toks, repeat(0))), np.int8)
+    cats = np.frombuffer(bytes(map(TOKEN_CAT.get, toks, repeat(0))), np.uint8)
     line_of = np.cumsum(cats == T_NL)
-    ntok = np.maximum(np.bincount(line_of, minlength=n)[:n] - (np.arange(n) > 0), 1).astype(f32)
-    ui = (np.bincount(line_of, weights=(cats & T_UI) > 0, minlength=n)[:n] / ntok).astype(f32)
-    stop = (np.bincount(line_of, weights=(cats & T_STOP) > 0, minlength=n)[:n] / ntok).astype(f32)
+    tok_cnt = np.add.reduceat(
+        np.stack([(cats & b) > 0 for b in (T_UI, T_STOP, T_COMMENT, T_TIME)], axis=1).view(np.uint8),
+        np.flatnonzero(np.diff(line_of, prepend=-1)), axis=0, dtype=np.int32).astype(f32)
+    # reduceat groups start at each line's first token (line 0 has no NL token before it).
+    per_line_tok = np.bincount(line_of, minlength=n)[:n].astype(f32)
+    per_line_tok[1:] -= 1
+    ntok = np.maximum(per_line_tok, 1)
+    if len(tok_cnt) != n:  # a line with no tokens at all (only punctuation): fall back to bincount
+        tok_cnt = np.stack([np.bincount(line_of, weights=(cats & b) > 0, minlength=n)[:n]
+                            for b in (T_UI, T_STOP, T_COMMENT, T_TIME)], axis=1).astype(f32)
+    tok_cnt /= ntok[:, None]
+    ui, stop, comment, timew = tok_cnt.T
     counts = Counter(texts)
     repeat_ = np.fromiter(map(counts.__getitem__, texts), f32, n)
-    pos = index
-    gap = np.diff(pos) > 1
+    gap = np.diff(index) > 1
     blank_before = np.concatenate(([True], gap)).astype(f32)
     blank_after = np.concatenate((gap, [True])).astype(f32)
     rel = (np.arange(n, dtype=f32) / max(n - 1, 1)).astype(f32)
     long_prose = ((words >= PROSE_MIN_WORDS) & end_sentence).astype(f32)
+    # Comment and teaser headers: short lines with a reply/said word, a clock time, or a date.
+    short = words <= MARKER_MAX_WORDS
+    marker = (short & ((comment > 0) | (clocks > 0) | ((timew > 0) & (dig > 0)))).astype(f32)
+    mcum = np.cumsum(marker)
+    log_words = np.log1p(words)
     local = np.stack([
-        np.log1p(chars), np.log1p(words), end_terminal, (last & F_COLON) > 0, (last & F_COMMA) > 0,
+        np.log1p(chars), log_words, end_terminal, (last & F_COLON) > 0, (last & F_COMMA) > 0,
         (last & F_DIGIT) > 0, (first & F_BULLET) > 0, (first & F_DIGIT) > 0, (first & F_LOWER) > 0, upper_share,
         np.log1p(indent), commas / words, dig / chars, np.minimum(nav, 5) / 5, ui, ui > 0, stop,
         np.log(repeat_), blank_before, blank_after, rel, no_space, long_prose, end_sentence,
         np.minimum(junction, 3) / 3, np.minimum(capw / words, 1), words / words.max(),
-        np.full(n, np.log1p(n), f32),
+        np.full(n, np.log1p(n), f32), comment, timew, np.minimum(clocks, 2) / 2, ats > 0, marker,
+        np.log1p(mcum - marker), np.log1p(mcum[-1] - mcum),
     ], axis=1).astype(f32)
-    # Neighbours: how much prose, how many words, how much UI vocabulary around each line.
-    ctx = window_means([long_prose, np.log1p(words), ui, stop])
+    # Neighbours: how much prose, how many words, how much UI and comment vocabulary around each line; and
+    # the rhythm of line lengths (teasers and comments alternate short headers with prose).
+    ctx = window_means([long_prose, log_words, ui, stop, marker])
+    # Rhythm: the spread of line lengths around the line, and alternation: a line far in length from its
+    # neighbour but close to the line two away (headline / summary / headline ..., or commenter / comment /
+    # commenter ...), averaged over the neighbourhood.
+    d1 = np.abs(np.diff(log_words, prepend=log_words[0]))
+    d2 = np.abs(log_words - np.concatenate((log_words[:2], log_words[:-2]))[:n])
+    sq, alt = window_means([log_words * log_words, d1 - d2], (RHYTHM_WINDOW,)).T
+    mean_lw = ctx[:, N_CONTEXT * WINDOWS.index(RHYTHM_WINDOW) + CONTEXT_COLUMNS.index("log_words")]
+    rhythm = np.sqrt(np.maximum(sq - mean_lw * mean_lw, 0))
     prose_score = np.clip(long_prose * 0.5 + 0.5 * (stop > 0.15) + 0.25 * end_terminal - 0.5 * (ui > 0.2), 0, 1)
     run, _a, _b = run_features(prose_score, words)
-    X = np.concatenate([local, ctx, run], axis=1).astype(f32)
-    return LineFeatures(lines, index, texts, words, ui, repeat_, X)
+    X = np.concatenate([local, ctx, rhythm[:, None], alt[:, None], run], axis=1).astype(f32)
+    return LineFeatures(lines, index, texts, words, ui, repeat_, X, marker)
+
+
+def _runs(body: np.ndarray, weight: np.ndarray, gap: int) -> tuple[np.ndarray, np.ndarray]:
+    """Runs of `body` lines, bridging gaps of at most `gap` other lines: (run id per line, -1 outside any
+    run; total weight of each run)."""
+    n = len(body)
+    idx = np.flatnonzero(body)
+    rid = np.full(n, -1, np.int64)
+    if len(idx) == 0:
+        return rid, np.zeros(0)
+    new = np.concatenate(([True], np.diff(idx) > gap + 1))
+    r = np.cumsum(new) - 1
+    # every line from a run's first to its last body line belongs to it (bridged gaps included)
+    first = idx[new]
+    last = idx[np.concatenate((new[1:], [True]))]
+    inside = np.cumsum(np.bincount(first, minlength=n + 1)[:n] - np.bincount(last + 1, minlength=n + 1)[:n]) > 0
+    run_no = np.cumsum(np.bincount(first, minlength=n)[:n]) - 1
+    rid[inside] = run_no[inside]
+    w = np.bincount(r, weights=weight[idx], minlength=int(r[-1]) + 1)
+    return rid, w
 
 
 def stage2_features(feats: LineFeatures, p: np.ndarray) -> np.ndarray:
-    """Stage-2 inputs: the stage-1 matrix plus the stage-1 probability smoothed over neighbours and the
-    line's place relative to the densest run of likely-body lines."""
+    """Stage-2 inputs: the stage-1 matrix plus the stage-1 probability smoothed over neighbours, the
+    line's place relative to the densest run of likely-body lines, and document-level structure: the
+    run of likely body the line belongs to (its weight against the main run's, how many runs lie
+    between), and the comment/teaser markers between the main run and the line."""
     n = len(p)
     if n == 0:
-        return np.zeros((0, feats.X.shape[1] + 1 + len(STAGE2_WINDOWS) + 4 + 4), np.float32)
+        return np.zeros((0, feats.X.shape[1] + N_STAGE2_EXTRA), np.float32)
     p = p.astype(np.float32)
     sm = window_means([p], STAGE2_WINDOWS)
     run, a, b = run_features(p, feats.words)
+    i = np.arange(n)
     # Barrier: how many clearly-not-body lines lie between the line and the densest run ("Related",
     # "Comments", share buttons ... separate an article from the prose that follows it).
     cum = np.concatenate(([0], np.cumsum(p < BARRIER_P)))
-    i = np.arange(n)
     barrier = np.where(i >= b, cum[i] - cum[min(b, n)], np.where(i < a, cum[a] - cum[i + 1], 0))
-    # Previous / next line's probability: a body paragraph's neighbours are body or blank.
+    # Comment / teaser headers between the densest run and the line (after it) or within the run before it.
+    mk = np.concatenate(([0.0], np.cumsum(feats.marker)))
+    after_markers = np.where(i >= b, mk[i] - mk[min(b, n)], 0.0)
+    within_markers = np.where((i >= a) & (i < b), mk[i] - mk[a], 0.0)
+    # Runs of likely body: the line's run against the heaviest one.
+    rid, rw = _runs(p >= RUN_P, feats.words * p, RUN_GAP)
+    if len(rw):
+        main = int(np.argmax(rw))
+        share = np.where(rid >= 0, rw[np.maximum(rid, 0)] / max(float(rw[main]), 1e-6), 0.0)
+        is_main = (rid == main).astype(np.float32)
+        # runs between the line's run (or its position) and the main run
+        rno = np.maximum.accumulate(np.where(rid >= 0, rid, -1))
+        runs_between = np.abs(rno - main) - (rid < 0) * (rno < main)
+    else:
+        share = np.zeros(n)
+        is_main = np.zeros(n, np.float32)
+        runs_between = np.zeros(n)
     prev = np.concatenate(([0.0], p[:-1])).astype(np.float32)
     nxt = np.concatenate((p[1:], [0.0])).astype(np.float32)
-    return np.concatenate([feats.X, p[:, None], sm, run, prev[:, None], nxt[:, None],
-                           np.full((n, 1), float(p.max()), np.float32), np.log1p(barrier)[:, None]],
-                          axis=1).astype(np.float32)
+    extra = np.stack([p, prev, nxt, np.full(n, float(p.max())), np.log1p(barrier), np.log1p(after_markers),
+                      np.log1p(within_markers), share, is_main, np.log1p(np.maximum(runs_between, 0))],
+                     axis=1)
+    return np.concatenate([feats.X, sm, run, extra], axis=1).astype(np.float32)
+
+
+N_STAGE2_EXTRA = len(STAGE2_WINDOWS) + 4 + 10

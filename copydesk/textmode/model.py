@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -21,41 +18,12 @@ MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "textmode_model.json
 # Used when no trained model ships (a fresh checkout before training): body = its probability >= this.
 DEFAULT_THRESHOLD = 0.5
 
-# Largest matrix product (rows) that OpenBLAS computes on the calling thread.
+# Rows per matrix product: OpenBLAS computes products of m*n*k <= 262144 on the calling thread, and with
+# ~70 inputs and 48 hidden units 64 rows stay below that. Its idle worker threads would otherwise spin and
+# double the CPU time of a corpus job; blocks avoid switching the thread pool per document.
 BLAS_ROWS = 64
 
 _lock = threading.Lock()
-_blas_state = threading.local()
-
-
-def _single_blas() -> bool:
-    """True inside `one_blas_thread()` (BLAS limited to one thread for these calls)."""
-    return getattr(_blas_state, "on", False)
-
-
-@contextmanager
-def one_blas_thread() -> Iterator[None]:
-    """Limit BLAS to one thread for the model's tiny products (threadpoolctl, as the HTML engine does);
-    without threadpoolctl, MLP.predict falls back to row blocks small enough for one thread."""
-    ctl = _controller()
-    if ctl is None:
-        yield
-        return
-    with ctl.limit(limits=1, user_api="blas"):
-        _blas_state.on = True
-        try:
-            yield
-        finally:
-            _blas_state.on = False
-
-
-@lru_cache(maxsize=1)
-def _controller() -> Any:
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:
-        return None
-    return ThreadpoolController()
 _cache: dict[str, LineModel | None] = {}
 
 
@@ -70,16 +38,22 @@ class MLP:
     W2: np.ndarray
     b2: float
 
+    @cached_property
+    def _folded(self) -> tuple[np.ndarray, np.ndarray]:
+        """W1 and b1 with the standardisation folded in: x W1' + b1' == ((x - mean) * scale) W1 + b1."""
+        W = (self.scale[:, None] * self.W1).astype(np.float32)
+        return W, (self.b1 - (self.mean * self.scale) @ self.W1).astype(np.float32)
+
     def predict(self, X: np.ndarray) -> np.ndarray:
         if len(X) == 0:
             return np.zeros(0, np.float32)
-        h = (X - self.mean) * self.scale
-        if len(h) <= BLAS_ROWS or _single_blas():
-            z = np.maximum(h @ self.W1 + self.b1, 0) @ self.W2
-        else:  # row blocks keep OpenBLAS single-threaded (its idle threads would spin and double CPU)
-            z = np.concatenate([np.maximum(h[i:i + BLAS_ROWS] @ self.W1 + self.b1, 0) @ self.W2
-                                for i in range(0, len(h), BLAS_ROWS)])
-        z = z + self.b2
+        W1, b1 = self._folded
+        if len(X) <= BLAS_ROWS:
+            z = np.maximum(X @ W1 + b1, 0) @ self.W2
+        else:
+            z = np.concatenate([np.maximum(X[i:i + BLAS_ROWS] @ W1 + b1, 0) @ self.W2
+                                for i in range(0, len(X), BLAS_ROWS)])
+        z += self.b2
         return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
 
     def to_dict(self) -> dict:

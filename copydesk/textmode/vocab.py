@@ -77,3 +77,41 @@ CREDIT_WORDS: frozenset[str] = frozenset("""
 photo photos image images video credit credits getty reuters ap afp epa shutterstock istock file
 illustration graphic courtesy foto bild
 """.split())
+
+# Words of reader comments: reply buttons, "X says:" / "X wrote:" headers, vote counters, in many languages.
+# A line made of them (or sitting among such lines) belongs to a comment thread, even when the lines around
+# it are well-formed prose.
+_COMMENT = """
+reply replies replied respond responses response commenter commenters upvote downvote votes points quote
+quoted report flag moderator moderated wrote says said writes thread commented
+antworten antwort schrieb sagt kommentieren melden zitieren
+répondre réponse réponses signaler écrit
+responder respuesta respuestas responde escribió denunciar
+rispondi risposta risposte scritto segnala
+resposta respostas escreveu denunciar
+reageer reageren antwoord schreef
+odpowiedz odpowiedź odpowiedzi napisał napisała zgłoś
+ответить ответ ответы написал написала пожаловаться
+svara svar skrev
+""".split()
+COMMENT_WORDS: frozenset[str] = frozenset(_COMMENT)
+
+# Words of timestamps ("2 days ago", "vor 3 Stunden", "il y a 2 heures", "hace 5 minutos", month names):
+# comment headers and teaser datelines are made of them.
+_TIME = """
+ago minute minutes min mins hour hours hr hrs day days week weeks month months year years yesterday today
+am pm gmt utc est edt pst pdt cet cest
+january february march april june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec
+monday tuesday wednesday thursday friday saturday sunday
+stunde stunden minuten tagen tage gestern heute uhr januar februar märz juni juli oktober dezember
+heure heures jours jour hier janvier février mars avril juin juillet août septembre octobre novembre décembre
+hora horas días dias minutos ayer hoy enero febrero marzo abril mayo junio julio agosto septiembre octubre
+noviembre diciembre
+ore giorni ieri oggi gennaio febbraio aprile maggio giugno luglio agosto settembre ottobre dicembre
+ontem hoje janeiro fevereiro março maio junho julho setembro outubro dezembro
+geleden uur dagen gisteren vandaag
+godzin godziny godzinę dni wczoraj dzisiaj temu
+назад часов часа час дней дня минут минуты вчера сегодня
+""".split()
+TIME_WORDS: frozenset[str] = frozenset(_TIME)
