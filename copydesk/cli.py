@@ -110,7 +110,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     for path in args.inputs:
         if path != "-" and not Path(path).is_file():
             failed += 1
-            print(f"copydesk: {path}: cannot read: no such file", file=sys.stderr)
+            why = "is a directory (use `copydesk run` for folders)" if Path(path).is_dir() else "no such file"
+            print(f"copydesk: {path}: cannot read: {why}", file=sys.stderr)
             continue
         try:
             if _is_jsonl(path, args):

@@ -137,6 +137,7 @@ def features(segs: list[Seg]) -> np.ndarray:
              for e, a in agg.items()}
     empty = (0.0,) * 5
     width = CONTAINER_LEVELS * 5
+    controls: dict[int, int] = getattr(segs, "controls", None) or {}
     rows = []
     offset = 0
     for i, s in enumerate(segs):
@@ -145,6 +146,7 @@ def features(segs: list[Seg]) -> np.ndarray:
             row.extend(stats[e])
         if len(row) < width:
             row.extend(empty * ((width - len(row)) // 5))
+
         row.append(s.depth / max_depth)
         row.append(i / n)
         row.append(offset / total)

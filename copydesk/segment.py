@@ -16,13 +16,19 @@ BR = "\x00"  # stands for <br> in the text buffer (the parser never leaves a NUL
 BR_BREAK = re.compile(r"\x00\s*\x00[\s\x00]*")
 
 
+class Segs(list):
+    """The segments of a page, plus per-element counts the walk saw but did not keep."""
+
+    controls: dict[int, int]  # element -> form controls (buttons, inputs ...) directly inside it
+
+
 class Seg:
     """A text run under one block element, and what the scorer needs to know about it."""
 
     __slots__ = (
         "text", "kind", "tag", "level", "chars", "link_chars", "words", "depth", "elem", "anc", "flags",
         "neg", "pos", "neg_near", "pos_near", "index", "rows", "header", "ordered", "src", "links",
-        "list_id", "p", "klass",
+        "list_id", "p", "klass", "items",
     )
 
     def __init__(self, text: str, kind: str, tag: str, fr: tuple, anc: list[int]) -> None:
@@ -40,6 +46,7 @@ class Seg:
         self.header = False
         self.src: str | None = None
         self.links: tuple[tuple[str, str], ...] = ()
+        self.items: tuple[str, ...] = ()
         self.p = 0.0
 
 
@@ -116,6 +123,7 @@ def segment(body: LexborNode, *, include_images: bool = False, include_links: bo
     """Walk the body once; return its text segments in document order."""
     w = _Walker(include_links)
     buf = w.buf
+    controls: dict[int, int] = {}
     cache: dict[str, tuple[int, int, int]] = {}
     elem_count = 0
     list_count = 0
@@ -137,7 +145,10 @@ def segment(body: LexborNode, *, include_images: bool = False, include_links: bo
                     w.link_chars += len(t.strip())
         elif tag == "br":
             buf.append(BR)
-        elif tag not in skip and tag != "-comment":
+        elif tag in skip:
+            if tag in H.CONTROL_TAGS:
+                controls[parent[ELEM]] = controls.get(parent[ELEM], 0) + 1
+        elif tag != "-comment":
             attrs = node.attributes
             if attrs:
                 style = attrs.get("style")
@@ -234,7 +245,33 @@ def segment(body: LexborNode, *, include_images: bool = False, include_links: bo
             check()
     if w.buf:
         w.flush(root)
-    return w.segs
+    out = merge_lists(w.segs)
+    out.controls = controls
+    return out
+
+
+def merge_lists(segs: list[Seg]) -> Segs:
+    """Consecutive items of one list become one segment: a list is kept or dropped as a whole (menus
+    go in one decision), and scoring has fewer rows to read."""
+    out = Segs()
+    for s in segs:
+        if s.kind == H.LIST and s.list_id >= 0:
+            last = out[-1] if out else None
+            if last is not None and last.kind == H.LIST and last.list_id == s.list_id:
+                last.items += (s.text,)
+                last.text += "\n" + s.text
+                last.chars += s.chars + 1
+                last.link_chars += s.link_chars
+                last.words += s.words
+                last.links += s.links
+                continue
+            s.items = (s.text,)
+            if len(s.anc) > 1:  # the list's element (ul/ol) stands for the item (li)
+                s.anc = s.anc[:-1]
+                s.elem = s.anc[-1]
+        s.index = len(out)
+        out.append(s)
+    return out
 
 
 def _table(node: LexborNode, parent: tuple, w: _Walker) -> None:

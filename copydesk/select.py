@@ -40,11 +40,11 @@ def to_blocks(segs: list[Seg]) -> list[Block]:
     while i < len(segs):
         s = segs[i]
         if s.kind == H.LIST:
-            items = [s.text]
+            items = list(s.items or (s.text,))
             links = list(s.links)
             j = i + 1
             while j < len(segs) and segs[j].kind == H.LIST and segs[j].list_id == s.list_id:
-                items.append(segs[j].text)
+                items += segs[j].items or (segs[j].text,)
                 links += segs[j].links
                 j += 1
             out.append(Block(H.LIST, "\n".join(items), items=tuple(items), ordered=s.ordered, links=tuple(links)))

@@ -105,16 +105,19 @@ def load(shared: Path):
     return docs
 
 
-def train_mlp(X: np.ndarray, y: np.ndarray, w: np.ndarray, seed: int = SEED) -> MLP:
+def train_mlp(X: np.ndarray, y: np.ndarray, w: np.ndarray, seed: int = SEED, hidden: int | None = None,
+              epochs: int | None = None) -> MLP:
+    hidden = hidden or HIDDEN
+    epochs = epochs or EPOCHS
     rng = np.random.default_rng(seed)
     mean = X.mean(0)
     std = X.std(0)
     scale = np.where(std > 1e-6, 1 / np.maximum(std, 1e-6), 0.0).astype(np.float32)
     Z = ((X - mean) * scale).astype(np.float32)
     d = Z.shape[1]
-    W1 = (rng.standard_normal((d, HIDDEN)) * np.sqrt(2 / d)).astype(np.float32)
-    b1 = np.zeros(HIDDEN, np.float32)
-    W2 = (rng.standard_normal(HIDDEN) * np.sqrt(1 / HIDDEN)).astype(np.float32)
+    W1 = (rng.standard_normal((d, hidden)) * np.sqrt(2 / d)).astype(np.float32)
+    b1 = np.zeros(hidden, np.float32)
+    W2 = (rng.standard_normal(hidden) * np.sqrt(1 / hidden)).astype(np.float32)
     b2 = np.float32(0)
     params = [W1, b1, W2, np.array([b2], np.float32)]
     m = [np.zeros_like(p) for p in params]
@@ -122,9 +125,9 @@ def train_mlp(X: np.ndarray, y: np.ndarray, w: np.ndarray, seed: int = SEED) -> 
     t = 0
     n = len(Z)
     wn = w / w.mean()
-    for ep in range(EPOCHS):
+    for ep in range(epochs):
         order = rng.permutation(n)
-        lr = LR * (0.5 ** (ep // 4))
+        lr = LR * (0.5 ** (ep * 4 // epochs))
         for s in range(0, n, BATCH):
             idx = order[s:s + BATCH]
             x, yy, ww = Z[idx], y[idx], wn[idx]
@@ -152,7 +155,10 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
     ap.add_argument("--out", default=str(ROOT / "copydesk" / "data" / "textmode_model.json"))
+    ap.add_argument("--hidden", type=int, default=HIDDEN)
+    ap.add_argument("--epochs", type=int, default=EPOCHS)
     a = ap.parse_args()
+    hp = {"hidden": a.hidden, "epochs": a.epochs}
     docs = load(Path(a.shared))
     X1 = np.concatenate([f.X for f, _, _ in docs])
     Y = np.concatenate([y for _, y, _ in docs])
@@ -166,7 +172,7 @@ def main() -> int:
     def oof(X: np.ndarray, seed: int) -> np.ndarray:
         p = np.zeros(len(Y), np.float32)
         for k in (0, 1):
-            mk = train_mlp(X[fold != k], Y[fold != k], Wt[fold != k], seed + k)
+            mk = train_mlp(X[fold != k], Y[fold != k], Wt[fold != k], seed + k, **hp)
             p[fold == k] = mk.predict(X[fold == k])
         return p
 
@@ -177,13 +183,13 @@ def main() -> int:
             off += len(y)
         return np.concatenate(out)
 
-    stage1 = train_mlp(X1, Y, Wt)
+    stage1 = train_mlp(X1, Y, Wt, **hp)
     p = oof(X1, SEED)
     print(f"stage 1 out-of-fold line accuracy {float(((p >= 0.5) == (Y > 0.5))[lab].mean()):.3f}", file=sys.stderr)
     later = []
     for s in range(STAGES - 1):
         X2 = next_inputs(p)
-        later.append(train_mlp(X2, Y, Wt, SEED + 10 * (s + 1)))
+        later.append(train_mlp(X2, Y, Wt, SEED + 10 * (s + 1), **hp))
         if s < STAGES - 2:
             p = oof(X2, SEED + 10 * (s + 1))
             print(f"stage {s + 2} out-of-fold line accuracy {float(((p >= 0.5) == (Y > 0.5))[lab].mean()):.3f}",

@@ -1,7 +1,11 @@
 """`python -m copydesk.bench`: run the benchmark sections and write BENCHMARKS.md (+ BENCHMARKS.json).
 
 Each section is a module `copydesk.bench.<name>` with `run(shared, quick=False) -> Section`, imported
-lazily; a missing or failing section is reported in the output instead of stopping the run."""
+lazily; a missing or failing section is reported in the output instead of stopping the run.
+
+`--merge` refreshes some sections of an existing report: the sections run now replace theirs in the
+BENCHMARKS.json next to --out, the others are kept as they were, and BENCHMARKS.md is rewritten with
+every section, each stating the command, date and load average of the run its figures come from."""
 from __future__ import annotations
 
 import argparse
@@ -18,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .common import Section
-from .report import REPO_ROOT, header
+from .report import REPO_ROOT, header, run_info, run_stamp
 
 SECTIONS = ("body", "meta", "text", "corpus", "memory")
 DEFAULT_SHARED = REPO_ROOT.parent / "shared"
@@ -55,7 +59,9 @@ def run_section(name: str, shared: Path, quick: bool, extra: dict[str, Any]) -> 
         sec = fn(shared, quick=quick, **kw)
         if not isinstance(sec, Section):
             raise TypeError(f"run() returned {type(sec).__name__}, not Section")
-        return sec, None
+        # A section that ran but lost a part reports its figures and its error (data["error"]).
+        err = sec.data.get("error") if isinstance(sec.data, dict) else None
+        return sec, str(err) if err else None
     except Exception as e:
         return _failed(name, e)
 
@@ -66,17 +72,73 @@ def _failed(name: str, e: BaseException) -> tuple[Section, str]:
     return Section(name, f"**Failed**: `{msg}`\n\n```\n{tb.strip()[-2000:]}\n```\n", {"error": msg, "traceback": tb}), msg
 
 
-def write(out: Path, head: str, meta: dict[str, Any], done: list[tuple[str, Section, str | None, float]]) -> None:
+Done = list[tuple[str, Section, "str | None", float, dict[str, Any]]]  # name, section, error, seconds, run info
+
+
+def _entry(sec: Section, err: str | None, secs: float, info: dict[str, Any]) -> dict[str, Any]:
+    return {"title": sec.title, "error": err, "seconds": secs, "run": info, "markdown": sec.markdown,
+            "data": sec.data}
+
+
+def _split_markdown(md: str, titles: list[str]) -> dict[str, str]:
+    """Section bodies of a BENCHMARKS.md written before the JSON kept them, by their `## title` heading."""
+    out: dict[str, str] = {}
+    cur: str | None = None
+    for line in md.splitlines():
+        if line.startswith("## "):
+            cur = line[3:].strip() if line[3:].strip() in titles else None
+            if cur is not None:
+                out[cur] = ""
+            continue
+        if cur is not None:
+            out[cur] += line + "\n"
+    return {k: v.strip("\n") + "\n" for k, v in out.items()}
+
+
+def read_previous(out: Path) -> dict[str, dict[str, Any]]:
+    """The sections of the report at `out` (from its JSON), each with its markdown and its run's facts."""
+    path = out.with_suffix(".json")
+    if not path.exists():
+        return {}
+    try:
+        old = json.loads(path.read_text(encoding="utf8"))
+    except ValueError as e:
+        raise SystemExit(f"error: cannot merge into {path}: {e}") from None
+    sections = old.get("sections") or {}
+    legacy = _split_markdown(out.read_text(encoding="utf8"), [s.get("title", "") for s in sections.values()]) \
+        if out.exists() and any("markdown" not in s for s in sections.values()) else {}
+    top = {"date": old.get("date"), "command": old.get("command"),
+           "load_average_at_start": (old.get("machine") or {}).get("load_average_at_start"),
+           "copydesk": (old.get("versions") or {}).get("copydesk")}
+    prev = {}
+    for name, s in sections.items():
+        s = dict(s)
+        s.setdefault("run", top)  # a report written in one go: its sections share the top facts
+        if "markdown" not in s:
+            s["markdown"] = legacy.get(s.get("title", ""), "**Not found** in the earlier BENCHMARKS.md.\n")
+        prev[name] = s
+    return prev
+
+
+def write(out: Path, head: str, meta: dict[str, Any], done: Done,
+          previous: dict[str, dict[str, Any]] | None = None) -> None:
+    """Write BENCHMARKS.md and .json. With `previous` (merge mode) its sections are kept unless run now,
+    and every section states its own run."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    entries = dict(previous or {})
+    for n, s, e, secs, info in done:
+        entries[n] = _entry(s, e, secs, info)  # replaces in place: the report keeps its order
+    merged = previous is not None
     lines = [head, "## Sections", ""]
-    for name, _sec, err, secs in done:
-        lines.append(f"- {name}: " + (f"{err}" if err else f"ok ({secs:.0f} s)"))
+    for name, ent in entries.items():
+        status = ent["error"] if ent["error"] else f"ok ({ent['seconds'] or 0:.0f} s)"
+        lines.append(f"- {name}: {status}" + (f", run {ent['run'].get('date')}" if merged else ""))
     lines.append("")
-    for _name, sec, _err, _secs in done:
-        lines += [f"## {sec.title}", "", sec.markdown.rstrip(), ""]
+    for ent in entries.values():
+        lines += [f"## {ent['title']}", ""] + ([run_stamp(ent["run"]), ""] if merged else []) + \
+            [ent["markdown"].rstrip(), ""]
     out.write_text("\n".join(lines), encoding="utf8")
-    figures = {**meta, "sections": {n: {"title": s.title, "error": e, "seconds": secs, "data": s.data}
-                                    for n, s, e, secs in done}}
+    figures = {**meta, "merged": merged, "sections": entries}
     out.with_suffix(".json").write_text(json.dumps(_jsonable(figures), indent=1, ensure_ascii=False), encoding="utf8")
 
 
@@ -88,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="a small subset of every dataset, for smoke runs")
     ap.add_argument("--datasets", default=None, help="comma-separated benchmark datasets (default: all)")
     ap.add_argument("--jobs", type=int, default=None, help="worker processes where a section uses them")
+    ap.add_argument("--merge", action="store_true",
+                    help="keep the other sections of the existing report at --out (read from its .json) and "
+                         "replace only those run now; each section states its own command, date and load")
     a = ap.parse_args(argv)
     args = sys.argv[1:] if argv is None else argv
     command = shlex.join(["python", "-m", "copydesk.bench", *args])
@@ -100,19 +165,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: bad section name(s): {', '.join(bad)}", file=sys.stderr)
         return 2
     extra = {"datasets": [s.strip() for s in a.datasets.split(",") if s.strip()] if a.datasets else None,
-             "jobs": a.jobs}
-    head, meta = header(command, dt.datetime.now().astimezone())
-    done: list[tuple[str, Section, str | None, float]] = []
+             "jobs": a.jobs,
+             # Private scratch space next to the output: not a shared temp name that other jobs clear.
+             "workdir": a.out.resolve().parent}
+    previous = read_previous(a.out) if a.merge else None  # before the first write replaces it
+    head, meta = header(command, dt.datetime.now().astimezone(), merged=a.merge)
+    done: Done = []
     for name in names:
         print(f"[bench] {name} ...", file=sys.stderr, flush=True)
+        info = run_info(command, dt.datetime.now().astimezone())
         t0 = time.perf_counter()
         sec, err = run_section(name, a.shared, a.quick, extra)
         secs = time.perf_counter() - t0
         print(f"[bench] {name}: {err or 'ok'} ({secs:.0f} s)", file=sys.stderr, flush=True)
-        done.append((name, sec, err, secs))
-        write(a.out, head, meta, done)  # after every section: a late failure keeps the earlier figures
+        done.append((name, sec, err, secs, info))
+        write(a.out, head, meta, done, previous)  # after every section: a late failure keeps the earlier figures
     print(f"[bench] wrote {a.out} and {a.out.with_suffix('.json')}", file=sys.stderr)
-    return 0 if all(e in (None, "missing") for _n, _s, e, _t in done) else 1
+    return 0 if all(e in (None, "missing") for _n, _s, e, _t, _i in done) else 1
 
 
 if __name__ == "__main__":

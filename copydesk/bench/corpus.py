@@ -4,9 +4,16 @@
 Figures: records/s and MB/s of HTML end to end (read WARC.gz -> extract -> Parquet), CPU per page,
 runner overhead (parent CPU for reading/dispatch/writing + worker CPU outside the extractor, as a share
 of extractor CPU), peak RSS, and worker RSS early vs late in the run (flat = no growth after warm-up).
-The WARC is built once in a cache folder (it holds third-party pages: it never leaves the machine)."""
+The WARC is built once in a cache folder (it holds third-party pages: it never leaves the machine).
+
+The cache is shared by every benchmark run on the machine, so it is written only under unique temp
+names and a lock, and each run works in a private folder of its own (next to the harness output): the
+WARCs are hard-linked into it and the runs' output folders are made inside it, so another job that
+clears the cache or temp folders cannot pull files from under a run. A failing pass is reported in
+the section without losing the passes that ran."""
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -24,7 +31,7 @@ from .report import table
 
 MIN_RECORDS = 20_000
 QUICK_RECORDS = 300
-TRAFILATURA_RECORDS = 2_000  # trafilatura is ~5-10x slower: a subset keeps the harness in one sitting
+TRAFILATURA_RECORDS = 1_000  # trafilatura is ~5-10x slower: a subset keeps the harness in one sitting
 QUICK_TRAFILATURA_RECORDS = 60
 GZIP_LEVEL = 6  # what crawlers use
 CACHE = Path(os.environ.get("COPYDESK_BENCH_CACHE", Path(tempfile.gettempdir()) / "copydesk-bench-corpus"))
@@ -59,6 +66,25 @@ def _record(url: str, body: bytes, n: int) -> bytes:
     return c.compress(head + http + b"\r\n\r\n") + c.flush()
 
 
+@contextlib.contextmanager
+def _cache_lock() -> Any:
+    """One builder at a time per cache (others wait, then find the file built)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / ".lock", "a+b") as f:
+        try:
+            import fcntl
+
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        except (ImportError, OSError):
+            pass
+        yield  # closing the file drops the lock
+
+
+def _tmp_name(path: Path) -> Path:
+    """A temp name no other process uses (a fixed one lets two builders write into one file)."""
+    return path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+
+
 def _page_files(shared: Path) -> list[Path]:
     root = Path(shared) / "benchmarks"
     return sorted(p for d in sorted(root.iterdir()) if (d / "gold.jsonl").is_file()
@@ -66,32 +92,30 @@ def _page_files(shared: Path) -> list[Path]:
 
 
 def build_warc(shared: Path, records: int) -> tuple[Path, int, int]:
-    """The benchmark WARC (cached): every page, repeated until `records`. Returns (path, records, html bytes).
-    The cache key comes from the page files' names and sizes, so a cached WARC costs no page loading."""
+    """The benchmark WARC (cached): every page in turn until exactly `records` records. Returns (path, records,
+    html bytes). The cache key comes from the page files' names and sizes, so a cached WARC costs no page loading."""
     files = _page_files(shared)
-    reps = -(-records // max(1, len(files)))
-    n = reps * len(files)
     key = hashlib.blake2b("\n".join(f"{p.parent.parent.name}/{p.name}:{p.stat().st_size}" for p in files).encode(),
                           digest_size=6).hexdigest()
-    CACHE.mkdir(parents=True, exist_ok=True)
-    path = CACHE / f"bench-{n}-{key}.warc.gz"
+    path = CACHE / f"bench-{records}-{key}.warc.gz"
     info = path.with_suffix(".json")
-    if not (path.exists() and info.exists()):
-        pages = _pages(shared)
-        reps = -(-records // len(pages))
-        n = reps * len(pages)
-        tmp = path.with_suffix(".tmp")
-        with open(tmp, "wb") as f:
-            k = 0
-            for r in range(reps):
-                for url, body in pages:
+    with _cache_lock():
+        if not (path.exists() and info.exists()):
+            pages = _pages(shared)
+            tmp = _tmp_name(path)
+            html = 0
+            with open(tmp, "wb") as f:
+                for k in range(records):
+                    r, (url, body) = divmod(k, len(pages))[0], pages[k % len(pages)]
                     sep = "&" if "?" in url else "?"
                     f.write(_record(f"{url}{sep}copy={r}" if r else url, body, k))
-                    k += 1
-        info.write_text(json.dumps({"records": n, "html_bytes": reps * sum(len(b) for _, b in pages)}))
-        os.replace(tmp, path)
-        del pages
-    meta = json.loads(info.read_text())
+                    html += len(body)
+            tmp_info = _tmp_name(info)
+            tmp_info.write_text(json.dumps({"records": records, "html_bytes": html}))
+            os.replace(tmp, path)
+            os.replace(tmp_info, info)
+            del pages
+        meta = json.loads(info.read_text())
     return path, meta["records"], meta["html_bytes"]
 
 
@@ -99,25 +123,38 @@ def _subset_warc(src: Path, records: int) -> Path:
     """The first `records` records of a WARC (gzip members are concatenated, so bytes can be cut)."""
     from fastwarc.warc import ArchiveIterator
 
-    dst = src.with_name(f"{src.stem}-first{records}.warc.gz")
-    if dst.exists():
-        return dst
-    end = None
-    with open(src, "rb") as f:
-        for i, r in enumerate(ArchiveIterator(f, parse_http=False)):
-            if i == records:
-                end = r.stream_pos
-                break
-    with open(src, "rb") as f, open(dst.with_suffix(".tmp"), "wb") as g:
-        g.write(f.read(end) if end is not None else f.read())
-    os.replace(dst.with_suffix(".tmp"), dst)
+    dst = src.with_name(f"{src.name.removesuffix('.warc.gz')}-first{records}.warc.gz")
+    with _cache_lock():
+        if dst.exists():
+            return dst
+        end = None
+        with open(src, "rb") as f:
+            for i, r in enumerate(ArchiveIterator(f, parse_http=False)):
+                if i == records:
+                    end = r.stream_pos
+                    break
+        tmp = _tmp_name(dst)
+        with open(src, "rb") as f, open(tmp, "wb") as g:
+            g.write(f.read(end) if end is not None else f.read())
+        os.replace(tmp, dst)
     return dst
 
 
-def measure(warc: Path, jobs: int, engine: str = "copydesk") -> dict[str, Any]:
+def _pin(src: Path, work: Path) -> Path:
+    """The WARC as a hard link in this run's private folder: a cache cleared meanwhile cannot take it away.
+    Falls back to the cache path where links are impossible (another filesystem)."""
+    dst = work / src.name
+    try:
+        os.link(src, dst)
+    except OSError:
+        return src
+    return dst
+
+
+def measure(warc: Path, jobs: int, engine: str = "copydesk", work: Path | None = None) -> dict[str, Any]:
     from ..corpus import RunConfig, WorkConfig, run
 
-    out = Path(tempfile.mkdtemp(prefix="copydesk-corpus-bench-"))
+    out = Path(tempfile.mkdtemp(prefix="copydesk-corpus-bench-", dir=work))
     try:
         t0 = time.monotonic()
         s = run(RunConfig(inputs=[str(warc)], out=str(out), work=WorkConfig(engine=engine), jobs=jobs,
@@ -148,46 +185,71 @@ def measure(warc: Path, jobs: int, engine: str = "copydesk") -> dict[str, Any]:
             "counts": s["counts"], "parquet_mb": out_bytes / 1e6}
 
 
-def run(shared: Path, quick: bool = False) -> Section:
+def _pct(x: float | None) -> str:
+    return "–" if x is None or x != x else f"{x * 100:.1f}%"
+
+
+def run(shared: Path, quick: bool = False, workdir: Path | None = None) -> Section:
+    """`workdir`: where this run's private folder goes (the harness passes the folder of BENCHMARKS.md;
+    default: the system temp folder)."""
     t_build = time.monotonic()
     warc, n, html_bytes = build_warc(shared, QUICK_RECORDS if quick else MIN_RECORDS)
-    if quick:
-        warc = _subset_warc(warc, QUICK_RECORDS)
-        n = QUICK_RECORDS
-        html_bytes = 0  # known after the run
-    build_s = time.monotonic() - t_build
-    runs = [measure(warc, 1), measure(warc, 2)]
-    traf_n = QUICK_TRAFILATURA_RECORDS if quick else TRAFILATURA_RECORDS
+    traf_n = min(n, QUICK_TRAFILATURA_RECORDS if quick else TRAFILATURA_RECORDS)
     traf_warc = _subset_warc(warc, traf_n)
-    runs.append(measure(traf_warc, 2, engine="copydesk"))
-    runs.append(measure(traf_warc, 2, engine="trafilatura"))
+    build_s = time.monotonic() - t_build
+    if workdir is not None:
+        Path(workdir).mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".copydesk-corpus-bench-", dir=workdir))
+    plan = [("full", 1, "copydesk"), ("full", 2, "copydesk"), ("subset", 2, "copydesk"), ("subset", 2, "trafilatura")]
+    runs: list[dict[str, Any]] = []
+    failures: list[str] = []
+    try:
+        inputs = {"full": _pin(warc, work), "subset": _pin(traf_warc, work)}
+        for which, jobs, engine in plan:
+            try:
+                runs.append(measure(inputs[which], jobs, engine, work))
+            except Exception as e:  # keep the passes that ran; say which one failed and why
+                msg = f"{engine}, {jobs} worker(s), {n if which == 'full' else traf_n:,} records: {type(e).__name__}: {e}"
+                failures.append(msg)
+                runs.append({"engine": engine, "jobs": jobs, "rows": None, "error": msg})
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    ok = [r for r in runs if not r.get("error")]
     one, two = runs[0], runs[1]
-    html_bytes = html_bytes or int(one["page_mb"] * 1e6)
-    scaling = two["records_per_s"] / one["records_per_s"] if one["records_per_s"] else float("nan")
+    if not one.get("error"):
+        html_bytes = html_bytes or int(one["page_mb"] * 1e6)
+    scaling = two["records_per_s"] / one["records_per_s"] \
+        if not one.get("error") and not two.get("error") and one["records_per_s"] else float("nan")
     head = ["engine", "workers", "records", "wall s", "records/s", "MB/s", "CPU ms/page", "MB per extract CPU-s",
             "runner overhead", "peak worker RSS MB", "worker RSS early→late MB", "parent RSS at end MB"]
     body = [[r["engine"], r["jobs"], r["rows"], r["wall_s"], r["records_per_s"], r["mb_per_s"], r["cpu_ms_per_page"],
-             r["extract_mb_per_cpu_s"], f"{r['overhead'] * 100:.1f}%", r["peak_worker_rss_mb"],
+             r["extract_mb_per_cpu_s"], _pct(r["overhead"]), r["peak_worker_rss_mb"],
              f"{r['worker_rss_early_mb'] or 0:.0f}→{r['worker_rss_late_mb'] or 0:.0f}", r["parent_rss_end_mb"]]
-            for r in runs]
+            for r in ok]
     md = [f"A gzipped WARC (one gzip member per record) of every benchmark page with a gold file, repeated to "
-          f"{n:,} response records ({html_bytes / 1e6:,.0f} MB of HTML; built in {build_s:.0f} s, cached in "
+          f"{n:,} response records ({html_bytes / 1e6:,.0f} MB of HTML; built or found in {build_s:.0f} s, cached in "
           f"`{CACHE}`), run by `copydesk.corpus.run` to Parquet. trafilatura (`bare_extraction`, with metadata) "
           f"runs in the same pool on the first {traf_n:,} records only, to keep the harness in one sitting; "
           f"copydesk is shown on that same subset.", "",
-          table(head, body, digits=1), "",
-          f"- 2 workers vs 1: **{scaling:.2f}x** records/s (target ≥ {TARGET_SCALING}x).",
-          f"- End to end with 1 worker: **{one['mb_per_s']:.1f} MB/s** of HTML (target ≥ {TARGET_MB_S_PER_CORE} "
-          f"MB/s per core); the extractor alone runs at {one['extract_mb_per_cpu_s']:.1f} MB per CPU-second.",
-          f"- Runner overhead (parent CPU for reading, dispatch and writing + worker CPU outside the extractor, "
-          f"as a share of extractor CPU): {one['overhead'] * 100:.1f}% with 1 worker, {two['overhead'] * 100:.1f}% "
-          f"with 2 (target ≤ {TARGET_OVERHEAD * 100:.0f}%); with 1 worker the parent's share is "
-          f"{one['parent_share'] * 100:.1f}% and the worker's own (rows to Arrow, MinHash when asked) "
-          f"{one['worker_outside_share'] * 100:.1f}%. Both include start-up (imports, pool start).",
-          f"- Statuses ({two['rows']:,} rows, 2 workers): "
-          + ", ".join(f"{k} {v:,}" for k, v in sorted(two["counts"].items())) + ".",
-          "- Ray Data and datatrove adapters are tested for correctness only: on this 2-core machine their own "
-          "processes compete with the workers, so they are slower than the local pool."]
-    return Section("Corpus runs (WARC → Parquet)", "\n".join(md) + "\n",
-                   {"records": n, "html_bytes": html_bytes, "runs": runs, "scaling": scaling,
-                    "trafilatura_records": traf_n})
+          table(head, body, digits=1), ""]
+    md += [f"- **Failed pass**: {f}" for f in failures]
+    if scaling == scaling:
+        md.append(f"- 2 workers vs 1: **{scaling:.2f}x** records/s (target ≥ {TARGET_SCALING}x).")
+    if not one.get("error"):
+        md += [f"- End to end with 1 worker: **{one['mb_per_s']:.1f} MB/s** of HTML (target ≥ {TARGET_MB_S_PER_CORE} "
+               f"MB/s per core); the extractor alone runs at {one['extract_mb_per_cpu_s']:.1f} MB per CPU-second.",
+               f"- Runner overhead (parent CPU for reading, dispatch and writing + worker CPU outside the extractor, "
+               f"as a share of extractor CPU): {_pct(one['overhead'])} with 1 worker, "
+               f"{_pct(two.get('overhead'))} with 2 (target ≤ {TARGET_OVERHEAD * 100:.0f}%); with 1 worker the "
+               f"parent's share is {_pct(one['parent_share'])} and the worker's own (rows to Arrow, MinHash when "
+               f"asked) {_pct(one['worker_outside_share'])}. Both include start-up (imports, pool start)."]
+    if not two.get("error"):
+        md.append(f"- Statuses ({two['rows']:,} rows, 2 workers): "
+                  + ", ".join(f"{k} {v:,}" for k, v in sorted(two["counts"].items())) + ".")
+    md.append("- Ray Data and datatrove adapters are tested for correctness only: on this 2-core machine their own "
+              "processes compete with the workers, so they are slower than the local pool.")
+    data: dict[str, Any] = {"records": n, "html_bytes": html_bytes, "runs": runs, "scaling": scaling,
+                            "trafilatura_records": traf_n}
+    if failures:
+        data["error"] = "; ".join(failures)
+    return Section("Corpus runs (WARC → Parquet)", "\n".join(md) + "\n", data)

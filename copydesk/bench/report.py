@@ -100,22 +100,51 @@ def versions() -> dict[str, str]:
     return out
 
 
-def header(command: str, started: _dt.datetime) -> tuple[str, dict[str, Any]]:
-    """The top of BENCHMARKS.md and the same facts as a dict."""
+def _when(started: _dt.datetime) -> str:
+    return started.strftime('%Y-%m-%d %H:%M %Z').strip()
+
+
+def load_average() -> float | None:
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+
+
+def run_info(command: str, started: _dt.datetime) -> dict[str, Any]:
+    """What one section's figures come from: when, by which command, how busy the machine was."""
+    return {"date": started.isoformat(timespec="seconds"), "command": command,
+            "load_average_at_start": load_average(), "copydesk": copydesk_version()}
+
+
+def run_stamp(info: dict[str, Any]) -> str:
+    """The line under a section's heading in a merged BENCHMARKS.md."""
+    try:
+        when = _when(_dt.datetime.fromisoformat(info["date"]))
+    except (KeyError, TypeError, ValueError):
+        when = str(info.get("date") or "unknown date")
+    return (f"_Run {when} by `{info.get('command') or '?'}`; load average "
+            f"{fmt(info.get('load_average_at_start'), 1)} at start; copydesk {info.get('copydesk') or '?'}._")
+
+
+def header(command: str, started: _dt.datetime, merged: bool = False) -> tuple[str, dict[str, Any]]:
+    """The top of BENCHMARKS.md and the same facts as a dict. `merged`: the sections come from several
+    runs, so the date, command and load are each section's own (stated under its heading)."""
     m, v = machine(), versions()
     lines = [
         "# copydesk benchmarks",
         "",
-        f"- date: {started.strftime('%Y-%m-%d %H:%M %Z').strip()}",
-        f"- command: `{command}`",
+        f"- date: {_when(started)}" + (" (last update; each section states its own run)" if merged else ""),
+        f"- command: `{command}`" + (" (last update)" if merged else ""),
         f"- machine: {m['cpu']}, {m['cores']} cores ({m['cores_usable']} usable), {m['ram']} RAM, {m['os']}, "
-        f"{m['python']}; load average {fmt(m['load_average_at_start'], 1)} at start",
-        "- versions: " + ", ".join(f"{k} {val}" for k, val in v.items()),
+        f"{m['python']}" + ("" if merged else f"; load average {fmt(m['load_average_at_start'], 1)} at start"),
+        "- versions: " + ", ".join(f"{k} {val}" for k, val in v.items()) + (" (at the last update)" if merged else ""),
         "",
         "All times are CPU time of the process (`time.process_time`) around the one call, in milliseconds; "
         "every tool gets the page's raw bytes and decodes them itself.",
         "",
     ]
+    if merged:
+        lines[-1:-1] = ["", "Sections were refreshed separately (`--merge`): each section's figures come from one run, "
+                        "stated under its heading with its command, date and load average at start; figures of "
+                        "different runs are never mixed inside a section."]
     return "\n".join(lines), {"date": started.isoformat(timespec="seconds"), "command": command,
                               "machine": m, "versions": v, "argv": sys.argv}
 

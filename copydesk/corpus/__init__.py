@@ -10,6 +10,7 @@ from .readers import ReadOptions
 from .records import COLUMNS, InputRecord, arrow_schema
 from .runner import RunConfig, run
 from .work import WorkConfig, extract_row, process_chunk
+from .writers import OutputBusy, OutputRemoved
 
-__all__ = ["COLUMNS", "InputRecord", "ReadOptions", "RunConfig", "WorkConfig", "arrow_schema", "extract_row",
+__all__ = ["COLUMNS", "InputRecord", "OutputBusy", "OutputRemoved", "ReadOptions", "RunConfig", "WorkConfig", "arrow_schema", "extract_row",
            "process_chunk", "run"]

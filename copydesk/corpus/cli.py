@@ -11,6 +11,7 @@ from ..options import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, FAVOR, Options
 from .readers import ReadOptions
 from .runner import DEFAULT_CHUNK_RECORDS, DEFAULT_MEMORY_MB, DEFAULT_SHARD_BYTES, RunConfig
 from .work import DEFAULT_NUM_PERM, WorkConfig
+from .writers import OutputBusy, OutputRemoved
 
 EXIT_OK, EXIT_FAILED_ROWS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -105,6 +106,9 @@ def run_command(args: argparse.Namespace) -> int:
                 print(f"copydesk run: dedup: {d['exact_duplicates']:,} exact and {d['near_duplicates']:,} near "
                       f"duplicates among {d['hashed_rows']:,} rows -> {d['file']}", file=sys.stderr)
     except (ValueError, TypeError) as e:
+        print(f"copydesk run: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except (OutputBusy, OutputRemoved) as e:
         print(f"copydesk run: error: {e}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

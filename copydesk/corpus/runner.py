@@ -29,7 +29,16 @@ from .progress import Progress
 from .readers import Item, ReadOptions, Unit, expand_inputs, iter_items, make_unit
 from .records import InputRecord
 from .work import ChunkResult, WorkConfig, process_chunk
-from .writers import SUMMARY_FILE, Manifest, atomic_write_bytes, check_run_file, shard_name, write_shard
+from .writers import (
+    SUMMARY_FILE,
+    Manifest,
+    OutputLock,
+    OutputRemoved,
+    atomic_write_bytes,
+    check_run_file,
+    shard_name,
+    write_shard,
+)
 
 FORMAT_VERSION = 1
 DEFAULT_CHUNK_RECORDS = 64  # records per chunk: enough to amortise a pipe round trip, small for balance
@@ -173,8 +182,9 @@ class _Worker:
 class _UnitOutput:
     """Puts one input's chunk results back in order and commits them as shards."""
 
-    def __init__(self, unit: Unit, out: Path, manifest: Manifest, rc: RunConfig, entries: list[dict[str, Any]]):
-        self.unit, self.out, self.manifest, self.rc = unit, out, manifest, rc
+    def __init__(self, unit: Unit, out: Path, manifest: Manifest, rc: RunConfig, entries: list[dict[str, Any]],
+                 lock: OutputLock | None = None):
+        self.unit, self.out, self.manifest, self.rc, self.lock = unit, out, manifest, rc, lock
         self.next_seq = entries[-1]["chunks"][1] + 1 if entries else 0
         self.shard_no = sum(1 for e in entries if e.get("shard"))
         self.pending: dict[int, tuple[Chunk, ChunkResult]] = {}
@@ -215,6 +225,20 @@ class _UnitOutput:
         return taken
 
     def _commit(self, last: Chunk) -> None:
+        if self.lock is None:
+            self._write(last)
+            return
+        self.lock.check()  # the folder may have been removed (and made again) by someone else
+        try:
+            self._write(last)
+        except OSError as e:
+            try:
+                self.lock.check()
+            except OutputRemoved as gone:
+                raise gone from e
+            raise
+
+    def _write(self, last: Chunk) -> None:
         first = self.first or last
         name = None
         if self.rows:
@@ -279,11 +303,19 @@ def _log(stream: IO[str] | None, msg: str) -> None:
 
 
 def run(rc: RunConfig, *, stdin: IO[str] | None = None, log: IO[str] | None = None) -> dict[str, Any]:
-    """Run (or resume) a corpus job. Returns the summary (also written to OUT/_summary.json)."""
+    """Run (or resume) a corpus job. Returns the summary (also written to OUT/_summary.json).
+    Raises OutputBusy when another run is writing into OUT, OutputRemoved when OUT is deleted mid-run."""
     t_start = time.monotonic()
     cpu_start = time.process_time()
     out = Path(rc.out)
     out.mkdir(parents=True, exist_ok=True)
+    # Before any cleanup: the start-up cleanup below must never see another live run's temp files.
+    with OutputLock(out, shared=not rc.clean_all) as lock:
+        return _run_locked(rc, out, lock, t_start, cpu_start, stdin, log)
+
+
+def _run_locked(rc: RunConfig, out: Path, lock: OutputLock, t_start: float, cpu_start: float,
+                stdin: IO[str] | None, log: IO[str] | None) -> dict[str, Any]:
     resumed_folder = check_run_file(out, rc.settings(), rc.overwrite)
     manifest = Manifest(out)
     units = [make_unit(p) for p in expand_inputs(rc.inputs, stdin)]
@@ -304,7 +336,7 @@ def run(rc: RunConfig, *, stdin: IO[str] | None = None, log: IO[str] | None = No
         if entries:
             resumed_units += 1
             starts[u.name] = (entries[-1]["chunks"][1] + 1, entries[-1]["next"])
-        outputs[u.name] = _UnitOutput(u, out, manifest, rc, entries)
+        outputs[u.name] = _UnitOutput(u, out, manifest, rc, entries, lock)
         todo.append(u)
 
     jobs = rc.jobs or os.cpu_count() or 1
@@ -459,6 +491,7 @@ def run(rc: RunConfig, *, stdin: IO[str] | None = None, log: IO[str] | None = No
         "rss_samples": rss_samples[:: max(1, len(rss_samples) // 200)],
         "failed": any(totals.get(s, 0) for s in FAILED_STATUSES),
     }
+    lock.check()
     atomic_write_bytes(out / SUMMARY_FILE, json.dumps(summary, indent=1).encode())
     prog.update(stats["records"], stats["rows"], counts, total_bytes, stats["page_bytes"], force=True)
     prog.close(summary)

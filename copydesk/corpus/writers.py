@@ -5,6 +5,7 @@ Layout of an output folder:
     _manifest/<unit>.jsonl     one line per committed shard of an input, appended and fsynced
     <unit>.<n>.parquet|jsonl   the shards: rows of one input, in record order
     _summary.json              the last run's summary
+    _lock                      locked (flock) by the run writing into the folder
 A shard not named in a manifest (a run killed between rename and manifest) is deleted on restart and
 redone, so the finished folder holds every input record exactly once."""
 from __future__ import annotations
@@ -15,9 +16,15 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # not on POSIX: runs are not locked
+    fcntl = None  # type: ignore[assignment]
+
 MANIFEST_DIR = "_manifest"
 RUN_FILE = "_run.json"
 SUMMARY_FILE = "_summary.json"
+LOCK_FILE = "_lock"
 TMP_PREFIX = ".tmp-"
 PARQUET_COMPRESSION = "zstd"
 PARQUET_ROW_GROUP = 10_000  # rows per row group: small enough for readers to skip, big enough to compress
@@ -35,6 +42,73 @@ def _fsync_dir(path: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+class OutputBusy(RuntimeError):
+    """Another run is writing into the output folder."""
+
+
+class OutputRemoved(RuntimeError):
+    """The output folder was deleted (or replaced) by something outside the run while it ran."""
+
+
+class OutputLock:
+    """Held by a run for as long as it writes into an output folder.
+
+    Exclusive for a normal run: its start-up cleanup deletes every uncommitted shard and temp file, so
+    a second run in the same folder would delete the live run's files (and both would write the same
+    shards). Shared for runs that handle only their own inputs (`clean_all=False`, e.g. one Ray task
+    per input). The lock file's identity also tells whether the folder is still the one the run
+    started in: a folder removed from under a run (a cleanup of temp folders by another job) is
+    reported as such instead of as a puzzling missing temp file."""
+
+    def __init__(self, out: Path, shared: bool = False) -> None:
+        self.out = Path(out)
+        self.path = self.out / LOCK_FILE
+        self.fd: int | None = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        if fcntl is not None:
+            try:
+                fcntl.flock(self.fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+            except BlockingIOError:
+                self.release()
+                raise OutputBusy(f"another copydesk run is writing into {self.out}; wait for it to end or use "
+                                 "another -o") from None
+            except OSError:  # a filesystem without locks (some network mounts): run unlocked
+                pass
+        st = os.fstat(self.fd)
+        self.ident = (st.st_dev, st.st_ino)
+
+    def share(self) -> None:
+        """Let runs of single inputs (shared lock holders) in, keep exclusive runs out."""
+        if fcntl is not None and self.fd is not None:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_SH)
+            except OSError:
+                pass
+
+    def check(self) -> None:
+        """Raise OutputRemoved when the folder is gone or is no longer the one this run locked."""
+        try:
+            st = os.stat(self.path)
+            same = (st.st_dev, st.st_ino) == self.ident
+        except OSError:
+            same = False
+        if not same:
+            raise OutputRemoved(
+                f"the output folder {self.out} was removed or emptied while this run was writing to it "
+                "(something outside the run deleted it); the run stopped. Run the same command again to redo "
+                "the lost work")
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing drops the flock
+            self.fd = None
+
+    def __enter__(self) -> OutputLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -170,6 +244,8 @@ def check_run_file(out: Path, settings: dict[str, Any], overwrite: bool = False)
         if not overwrite:
             raise ValueError(f"{out} holds the output of a run with other settings; use another -o or --overwrite")
         for p in Path(out).iterdir():
+            if p.name == LOCK_FILE:  # held by this run: deleting it would let a second run lock a new one
+                continue
             if p.is_file() and (p.suffix in (".parquet", ".jsonl") or p.name.startswith(("_", TMP_PREFIX))):
                 p.unlink()
         for sub in (MANIFEST_DIR, "_dedup"):

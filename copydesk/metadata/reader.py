@@ -59,17 +59,19 @@ MAX_H1 = 3
 MAX_H2 = 20
 MAX_DATELINE_CHARS = 120
 
-# Lexbor walks the whole tree once per selector in a list (~0.02 ms each on a news page), so the
-# list is short: <head> is read apart (it is small), and the body pass asks only for the elements
-# that can carry metadata, sorted out in Python. Class-name tests are case-insensitive substrings,
-# as sites write "byline", "Byline", "post-author", "autor", "entry-date" ...
-HEAD_SEL = 'meta, title, link[rel~="canonical" i], link[rel~="image_src" i], link[rel~="license" i]'
+# Lexbor walks the (sub)tree once per selector in a list, ~0.01 ms for a plain tag or attribute test
+# and ~0.04 ms for a case-insensitive class substring on a news page. So: <head> is read apart (it is
+# small); the whole page is walked only for what can be anywhere (JSON-LD, <h1>, microdata, rel
+# links: GLOBAL_SEL); the class-name tests that find bylines and datelines run only inside the
+# headline's <article>/<main> (BYLINE_SEL, DATELINE_SEL), and only when the structured sources leave the authors
+# or the date open. Class-name tests are case-insensitive substrings, as sites write "byline",
+# "Byline", "post-author", "autor", "entry-date" ...
+HEAD_SEL = ('meta, title, link[rel~="canonical" i], link[rel~="image_src" i], link[rel~="license" i], '
+            'link[rel~="next" i], link[rel~="prev" i]')
 MIN_HEAD_METAS = 3  # fewer <meta> in <head> than this: the page may have them in <body>, read them all
-SCAN_SEL = ", ".join((
-    "script[type*=\"ld+json\" i]", "h1", "time", "[itemprop]", "a[rel]",
-    "[class*=\"aut\" i]", "[class*=\"byline\" i]", "[class*=\"date\" i]", "[class*=\"time\" i]",
-    "[class*=\"publi\" i]",
-))
+GLOBAL_SEL = 'script[type*="ld+json" i], h1, [itemprop], a[rel]'
+BYLINE_SEL = 'a[rel~="author" i], [class*="aut" i], [class*="byline" i]'
+DATELINE_SEL = 'time, [class*="date" i], [class*="time" i], [class*="publi" i]'
 # Taxonomy links, by path (rel=tag/category links are found by the scan above). A cheap pre-filter
 # (URL paths are lower case in practice; TAXONOMY_PATH decides), run only when the structured data
 # lacks tags or categories, and only inside the headline's <article>/<main> when there is one.
@@ -120,7 +122,8 @@ MAX_BODY_SCAN = 50_000  # characters of body text searched for a written date wh
 
 @dataclass
 class Scan:
-    """What the one selector pass found, sorted by kind; `pos` maps nodes to their scan position."""
+    """What the selector passes found, sorted by kind. Positions (the ints) are indexes in the local
+    pass (bylines, datelines) or the global pass; `hpos` is the headline's index in the local pass."""
 
     meta: dict[str, list[str]] = field(default_factory=dict)
     links: list[LexborNode] = field(default_factory=list)
@@ -131,7 +134,11 @@ class Scan:
     bylines: list[tuple[int, LexborNode]] = field(default_factory=list)
     datelines: list[tuple[int, LexborNode]] = field(default_factory=list)
     taxonomy: list[tuple[int, LexborNode, bool]] = field(default_factory=list)  # (pos, node, is_category)
-    rel_links: list[tuple[int, LexborNode, str]] = field(default_factory=list)  # a[rel] author/license
+    rel_links: list[tuple[int, LexborNode, str]] = field(default_factory=list)  # a[rel] license
+    rel_authors: list[LexborNode] = field(default_factory=list)  # a[rel=author] anywhere on the page
+    pagination: bool = False  # <link rel=next/prev>
+    hpos: int | None = None
+    local_root: LexborNode | None = None
 
 
 def _read_meta(node: LexborNode, meta: dict[str, list[str]]) -> None:
@@ -148,32 +155,17 @@ def _read_meta(node: LexborNode, meta: dict[str, list[str]]) -> None:
 
 
 def _scan(tree: LexborHTMLParser) -> Scan:
+    """<head>, then the global pass (see GLOBAL_SEL)."""
     s = Scan()
     meta = s.meta
     head = tree.head
     n_meta = 0
     if head is not None:
-        for node in head.css(HEAD_SEL):
-            tag = node.tag
-            if tag == "meta":
-                n_meta += 1
-                _read_meta(node, meta)
-            elif tag == "link":
-                s.links.append(node)
-            elif tag == "title" and s.title is None:
-                s.title = norm(node.text(deep=True))
+        n_meta = _read_head(head, s, True)
     body = tree.body
     if n_meta < MIN_HEAD_METAS and body is not None:
-        for node in body.css(HEAD_SEL):
-            tag = node.tag
-            if tag == "meta":
-                if not node.attributes.get("itemprop"):  # microdata is read below
-                    _read_meta(node, meta)
-            elif tag == "link":
-                s.links.append(node)
-            elif tag == "title" and s.title is None:
-                s.title = norm(node.text(deep=True))
-    for i, node in enumerate(tree.css(SCAN_SEL)):
+        _read_head(body, s, False)
+    for i, node in enumerate(tree.css(GLOBAL_SEL)):
         tag = node.tag
         a = node.attributes
         if tag == "meta":
@@ -194,21 +186,60 @@ def _scan(tree: LexborHTMLParser) -> Scan:
             for p in ip.lower().split():
                 if p in ITEMPROPS:
                     s.md.setdefault(p, []).append((i, node))
-        cls = a.get("class") or ""
         if tag == "a":
             rel = (a.get("rel") or "").lower().split()
             if rel:
                 if "author" in rel:
-                    s.bylines.append((i, node))
-                    continue
-                if "license" in rel:
+                    s.rel_authors.append(node)
+                elif "license" in rel:
                     s.rel_links.append((i, node, "license"))
                 if "category" in rel or "tag" in rel:
                     s.taxonomy.append((i, node, "category" in rel))
-                    continue
+    return s
+
+
+def _read_head(root: LexborNode, s: Scan, in_head: bool) -> int:
+    n_meta = 0
+    for node in root.css(HEAD_SEL):
+        tag = node.tag
+        if tag == "meta":
+            n_meta += 1
+            if in_head or not node.attributes.get("itemprop"):  # body microdata is read by the global pass
+                _read_meta(node, s.meta)
+        elif tag == "link":
+            rel = (node.attributes.get("rel") or "").lower()
+            if "next" in rel or "prev" in rel:
+                s.pagination = True
+            else:
+                s.links.append(node)
+        elif tag == "title" and s.title is None:
+            s.title = norm(node.text(deep=True))
+    return n_meta
+
+
+def _scan_root(s: Scan, root: LexborNode, head: LexborNode | None, *, bylines: bool, dates: bool) -> None:
+    """Bylines and/or datelines (see BYLINE_SEL, DATELINE_SEL) in the headline's container, in
+    document order, with the headline's own position among them (`s.hpos`)."""
+    s.local_root = root
+    sel = ", ".join(x for x in (head.tag if head is not None else "", BYLINE_SEL if bylines else "",
+                                DATELINE_SEL if dates else "") if x)
+    hid = head.mem_id if head is not None else None
+    for i, node in enumerate(root.css(sel)):
+        tag = node.tag
+        if hid is not None and s.hpos is None and node.mem_id == hid:
+            s.hpos = i
+            continue
+        if tag == "h1":
+            continue
+        a = node.attributes
+        if tag == "a" and "author" in (a.get("rel") or "").lower():
+            s.bylines.append((i, node))
+            continue
         if tag == "time":
             s.datelines.append((i, node))
-        elif cls:
+            continue
+        cls = a.get("class")
+        if cls:
             # plain substring tests: a regex per element costs more than the selector walk
             low = cls.lower()
             if "author" in low or "autor" in low or "byline" in low:
@@ -216,7 +247,6 @@ def _scan(tree: LexborHTMLParser) -> Scan:
             elif ("date" in low or "time" in low or "publi" in low or "posted" in low) \
                     and not NOT_DATE_CLASS.search(low):
                 s.datelines.append((i, node))
-    return s
 
 
 def _first(meta: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:
@@ -460,15 +490,16 @@ def _next_node(n: LexborNode, forward: bool, skip: LexborNode | None) -> LexborN
     return prv
 
 
-def _dates(s: Scan, art: dict[str, Any], ld: LdData, url: str | None, canonical: str | None,
-           head: tuple[int, LexborNode] | None, after: str, now: datetime | None, lang: str | None) -> DateEvidence:
+def _structured_dates(s: Scan, art: dict[str, Any], ld: LdData, url: str | None, canonical: str | None,
+                      now: datetime | None) -> DateEvidence:
     ev = DateEvidence()
     for k in ("datePublished", "dateCreated", "uploadDate"):
         d = parse_date(text_of(art.get(k)), now=now)
         if d:
             ev.published.append(("ld:" + k, d))
+    meta = s.meta
     for k in PUBLISHED_KEYS:
-        for v in s.meta.get(k, ()):
+        for v in meta.get(k, ()):
             d = parse_date(v, now=now)
             if d:
                 ev.published.append(("meta:" + k, d))
@@ -483,7 +514,7 @@ def _dates(s: Scan, art: dict[str, Any], ld: LdData, url: str | None, canonical:
     if d:
         ev.modified.append(("ld:dateModified", d))
     for k in MODIFIED_KEYS:
-        for v in s.meta.get(k, ()):
+        for v in meta.get(k, ()):
             d = parse_date(v, now=now)
             if d:
                 ev.modified.append(("meta:" + k, d))
@@ -498,9 +529,26 @@ def _dates(s: Scan, art: dict[str, Any], ld: LdData, url: str | None, canonical:
         if d:
             ev.other_ld.append(d)
     ev.url = date_from_url(url, now=now) or (date_from_url(canonical, now=now) if canonical != url else None)
+    return ev
 
-    # visible dates: <time> and dateline elements near the headline, then the text around it
-    hpos = head[0] if head is not None else None
+
+def needs_dateline(ev: DateEvidence) -> bool:
+    """Can the visible dates change the day `choose_dates` picks? Not when a strong structured
+    publication date exists and every other structured date and the URL fall on its day (then the
+    dateline could only confirm it): the page's text is not searched at all."""
+    strong = [d for src, d in ev.published if src not in WEAK_PUBLISHED]
+    if not strong:
+        return True
+    day = _day(strong[0])
+    if ev.url and ev.url != day:
+        return True
+    return any(_day(d) != day for _, d in ev.published) or any(_day(d) != day for _, d in ev.modified)
+
+
+def _element_dates(s: Scan, now: datetime | None, lang: str | None) -> list[tuple[int, str]]:
+    """(distance, date) of the <time> and dateline elements near the headline (not in comments)."""
+    out: list[tuple[int, str]] = []
+    hpos = s.hpos
     for pos, node in s.datelines:
         if hpos is not None:
             dist = pos - hpos
@@ -509,6 +557,8 @@ def _dates(s: Scan, art: dict[str, Any], ld: LdData, url: str | None, canonical:
             dist = abs(dist) * 2 + (1 if dist < 0 else 0)
         else:
             dist = pos
+        if _in_comments(node):  # a comment's date, however near the headline
+            continue
         a = node.attributes
         v = a.get("datetime") or a.get("content")
         d = parse_date(v, now=now, lang=lang) if v else None
@@ -519,21 +569,27 @@ def _dates(s: Scan, art: dict[str, Any], ld: LdData, url: str | None, canonical:
         if d:
             if PUBLISHED_CLASS.search(a.get("class") or ""):
                 dist //= 2
-            ev.near.append((dist, d))
+            out.append((dist, d))
+    return out
+
+
+def _text_dates(head: LexborNode | None, after: str, now: datetime | None, lang: str | None) -> list[tuple[int, str]]:
+    """(distance, date) of dates written in the headline, right after it, or right before it."""
+    out: list[tuple[int, str]] = []
     if head is not None:
-        own = find_dates(norm(head[1].text(deep=True, separator=" ")), now=now, lang=lang, short_years=True)
+        own = find_dates(norm(head.text(deep=True, separator=" ")), now=now, lang=lang, short_years=True)
         if own:  # a date inside the headline element ("Title <small>02.02.2022</small>")
-            ev.near.append((1, own[0][1]))
+            out.append((1, own[0][1]))
         found = find_dates(after, now=now, lang=lang, short_years=True)
         if found:
             # right under the headline it is a dateline; deeper, a date the text speaks of
-            ev.near.append((TEXT_NEAR if found[0][0] <= DATELINE_TEXT_CHARS else TEXT_FAR, found[0][1]))
+            out.append((TEXT_NEAR if found[0][0] <= DATELINE_TEXT_CHARS else TEXT_FAR, found[0][1]))
         else:
-            before = _walk_text(head[1], False, TEXT_BEFORE_CHARS)
+            before = _walk_text(head, False, TEXT_BEFORE_CHARS)
             found = find_dates(before, now=now, lang=lang)
             if found:
-                ev.near.append((TEXT_NEAR + 1, found[-1][1]))
-    return ev
+                out.append((TEXT_NEAR + 1, found[-1][1]))
+    return out
 
 
 def _body_dates(tree: LexborHTMLParser, now: datetime | None, lang: str | None) -> tuple[str | None, str | None]:
@@ -594,20 +650,20 @@ def read(tree: LexborHTMLParser, url: str | None, *, now: datetime | None = None
                          dc=_first(meta, ("dc.title", "dc:title")), tag=title_tag, h1s=h1s, sitename=sitename,
                          url=url or canonical)
     # the headline element: the <h1> that is the title, else the first
-    head = None
+    head: LexborNode | None = None
     if s.h1:
-        head = s.h1[0]
+        head = s.h1[0][1]
         if title:
-            for (pos, node), text in zip(s.h1, h1s, strict=True):
+            for (_, node), text in zip(s.h1, h1s, strict=True):
                 if text and text == title:
-                    head = (pos, node)
+                    head = node
                     break
             else:
                 # the <h1> is the site's logo: the headline is an <h2> (its text is read for the
-                # byline and dateline; element distances still count from the <h1>)
+                # byline and dateline)
                 for node in tree.css("h2")[:MAX_H2]:
                     if norm(node.text(deep=True, separator=" ")) == title:
-                        head = (head[0], node)
+                        head = node
                         break
 
     # language
@@ -618,9 +674,6 @@ def read(tree: LexborHTMLParser, url: str | None, *, now: datetime | None = None
     declared = normalise_lang(declared) or normalise_lang(_first(meta, LANG_KEYS)) or \
         normalise_lang(text_of(art.get("inLanguage")))
     raw_lang = (html.attributes.get("lang") if html is not None else None) or _first(meta, ("og:locale",))
-
-    # the text right after the headline: its dateline and byline
-    after = _walk_text(head[1], True, TEXT_AFTER_CHARS) if head is not None else ""
 
     # authors: JSON-LD persons, then microdata, meta; else the visible byline nearest the headline;
     # organisations only as a last resort
@@ -638,20 +691,40 @@ def read(tree: LexborHTMLParser, url: str | None, *, now: datetime | None = None
                 authors = clean_authors(meta[k])
                 if authors:
                     break
-    visible = _visible_byline(s, head[0] if head is not None else None, after)
-    if authors and visible and all(" " not in a for a in authors):
-        # a first name or user name in the metadata, the full name in the byline: the full name
-        full = tuple(v for v in visible if any(v.split()[0].casefold() == a.casefold() for a in authors))
-        if len(full) == len(authors):
-            authors = full
-    if not authors:
-        authors = visible
-    if not authors and orgs:
-        authors = clean_authors(orgs, organisations=True)
+    # the structured dates; the page's visible bylines and datelines are searched only when they
+    # can change the answer (no authors or only first names; dates missing or in disagreement)
+    ev = _structured_dates(s, art, ld, url, canonical, now)
+    need_byline = not authors or all(" " not in a for a in authors)
+    need_date = needs_dateline(ev)
+    visible: tuple[str, ...] = ()
+    if need_byline or need_date:
+        scope = _scope(head, tree)
+        if scope is not None:
+            _scan_root(s, scope, head, bylines=need_byline, dates=need_date)
+        # the text right after the headline: its dateline and byline
+        after = _walk_text(head, True, TEXT_AFTER_CHARS) if head is not None else ""
+        near = _element_dates(s, now, raw_lang) if need_date else []
+        if need_byline:
+            # an author element near the headline, a byline written in the text after it, an
+            # author box further down
+            visible = _near_byline(s) or (byline_from_text(after[:BYLINE_TEXT_CHARS]) if after else ()) or \
+                _far_byline(s)
+        if need_date:
+            ev.near = near + _text_dates(head, after, now, raw_lang)
+    if need_byline:
+        if authors and visible:
+            # a first name or user name in the metadata, the full name in the byline: the full name
+            full = tuple(v for v in visible if any(v.split()[0].casefold() == a.casefold() for a in authors))
+            if len(full) == len(authors):
+                authors = full
+        if not authors:
+            authors = visible
+        if not authors and orgs:
+            authors = clean_authors(orgs, organisations=True)
 
     # dates
-    ev = _dates(s, art, ld, url, canonical, head, after, now, raw_lang)
-    if not (ev.published or ev.modified or ev.url or ev.other_ld) and all(d >= TEXT_FAR for d, _ in ev.near):
+    if need_date and not (ev.published or ev.modified or ev.url or ev.other_ld) and \
+            all(d >= TEXT_FAR for d, _ in ev.near):
         # nothing but dates written in the text: a "last updated" statement is the page's own date
         update, first = _body_dates(tree, now, raw_lang)
         if update:
@@ -751,16 +824,13 @@ def _byline_names(node: LexborNode) -> tuple[str, ...]:
     return ()
 
 
-def _visible_byline(s: Scan, hpos: int | None, after: str) -> tuple[str, ...]:
-    """The byline nearest the headline: an author element near it, else a byline written in the text
-    after it, else the first author element of the page (never one in the comments)."""
+def _near_byline(s: Scan) -> tuple[str, ...]:
+    """The byline nearest the headline: an author element near it (never one in the comments)."""
     near: list[tuple[int, LexborNode]] = []
-    far: list[LexborNode] = []
+    hpos = s.hpos
     for pos, node in s.bylines[:MAX_VISIBLE_BYLINES * 3]:
-        if hpos is not None and -NEAR_BEFORE <= pos - hpos <= NEAR_AFTER:
-            near.append((abs(pos - hpos) * 2 + (pos < hpos), node))
-        else:
-            far.append(node)
+        if hpos is None or -NEAR_BEFORE <= pos - hpos <= NEAR_AFTER:
+            near.append((abs(pos - hpos) * 2 + (pos < hpos) if hpos is not None else pos, node))
     tried = 0
     for _, node in sorted(near, key=lambda x: x[0]):
         if _in_comments(node):
@@ -771,15 +841,25 @@ def _visible_byline(s: Scan, hpos: int | None, after: str) -> tuple[str, ...]:
             return names
         if tried >= MAX_VISIBLE_BYLINES:
             break
-    names = byline_from_text(after[:BYLINE_TEXT_CHARS]) if after else ()
-    if names:
-        return names
-    for node in far[:MAX_VISIBLE_BYLINES]:
+    return ()
+
+
+def _far_byline(s: Scan) -> tuple[str, ...]:
+    """The first author element of the headline's container with a name, beyond the near window
+    (an author box after the text); never one in the comments."""
+    hpos = s.hpos
+    tried = 0
+    for pos, node in s.bylines[:MAX_VISIBLE_BYLINES * 3]:
+        if hpos is not None and -NEAR_BEFORE <= pos - hpos <= NEAR_AFTER:
+            continue  # tried already
         if _in_comments(node):
             continue
         names = _byline_names(node)
+        tried += 1
         if names:
             return names
+        if tried >= MAX_VISIBLE_BYLINES:
+            break
     return ()
 
 
@@ -789,10 +869,10 @@ BYLINE_TEXT_CHARS = 250  # characters after the headline searched for a written 
 COMMENT_CLASS = re.compile(r"comment|respond|reply|discussion|kommentar", re.I)
 
 
-def _scope(head: tuple[int, LexborNode] | None, tree: LexborHTMLParser) -> LexborNode | None:
+def _scope(head: LexborNode | None, tree: LexborHTMLParser) -> LexborNode | None:
     """The headline's <article> or <main> element, else the body."""
     if head is not None:
-        p = head[1].parent
+        p = head.parent
         for _ in range(MAX_ANCESTORS * 2):
             if p is None or p.tag in ("body", "html"):
                 break
@@ -875,12 +955,12 @@ MAX_SECTION_LINKS = 50
 POST_CLASS_TERM = re.compile(r"(?:^|\s)(category|tag)-([^\s\d][^\s]{0,58})(?=\s|$)")
 
 
-def _post_classes(head: tuple[int, LexborNode] | None) -> tuple[list[str], list[str]]:
+def _post_classes(head: LexborNode | None) -> tuple[list[str], list[str]]:
     """(tags, categories) from the class names of the headline's post container (slugs, hyphens
     read as spaces)."""
     if head is None:
         return [], []
-    p = head[1].parent
+    p = head.parent
     for _ in range(MAX_ANCESTORS * 2):
         if p is None or p.tag in ("body", "html"):
             break

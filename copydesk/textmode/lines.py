@@ -6,6 +6,7 @@ the densest run of prose) is a numpy expression over the whole document.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -13,7 +14,7 @@ from operator import getitem
 
 import numpy as np
 
-from .vocab import COMMENT_WORDS, STOP_WORDS, TIME_WORDS, UI_WORDS
+from .vocab import CJK_UI, COMMENT_WORDS, STOP_WORDS, TIME_WORDS, UI_WORDS
 
 # Characters that end a sentence in the scripts we meet (Latin, CJK, Arabic, Devanagari ...), plus closing
 # quotes and brackets that commonly follow the full stop.
@@ -44,6 +45,14 @@ RUN_P = 0.5
 RUN_GAP = 1
 # Half-width of the window over which the spread of line lengths is measured.
 RHYTHM_WINDOW = 3
+# Headline case is measured over each line's first HEAD_CHARS characters (a teaser's title run into its
+# summary, "Council Approves New Bridge After Long Debate The city council ...").
+HEAD_CHARS = 60
+# Lines since the last / until the next marker line are capped here.
+MARKER_DISTANCE_CAP = 50
+# Interface phrases of scripts written without spaces, found anywhere in a short line.
+CJK_UI_RE = re.compile("|".join(map(re.escape, CJK_UI)))
+CJK_UI_MAX_CHARS = 40
 # A line is "prose-like" for the densest-run search when it has this many words and ends a sentence.
 PROSE_MIN_WORDS = 8
 # Penalty per word for non-prose lines in the densest-run search (a few menu lines do not split a body).
@@ -55,7 +64,7 @@ FEATURE_NAMES = (
     "nav_sep", "ui_share", "ui_any", "stop_share", "log_repeat", "blank_before", "blank_after", "rel_pos",
     "no_space", "long_prose", "end_sentence", "case_junction", "cap_word_share", "words_vs_max",
     "log_doc_lines", "comment_share", "time_share", "clock", "at_sign", "marker", "markers_before",
-    "markers_after",
+    "markers_after", "since_marker", "until_marker", "head_cap_share", "glued_start",
 )
 # Columns averaged over the neighbourhood (WINDOWS) for stage 1.
 CONTEXT_COLUMNS = ("long_prose", "log_words", "ui_share", "stop_share", "marker")
@@ -242,10 +251,15 @@ def extract_features(text: str) -> LineFeatures:
     prev_sp[1:] = space[:-1] | (cps[:-1] == 10)
     clock = np.zeros_like(space)  # "12:45": a digit, a colon, a digit
     clock[1:-1] = (cps[1:-1] == 58) & digit[:-2] & digit[2:]
+    # A sentence glued to what precedes it ("...250,000The state", "Rise?Violence"): a capital right after
+    # a digit or sentence punctuation and followed by a lower-case letter.
+    glued = np.zeros_like(space)
+    glued[1:-1] = up[1:-1] & lowc[2:] & (digit[:-2] | ((fl[:-2] & F_SENTENCE) > 0) | (cps[:-2] == 0x201D))
+    head = (np.arange(len(cps)) - np.repeat(starts, slen + 1)[:len(cps)]) < HEAD_CHARS
     planes = (space, (fl & F_COMMA) > 0, cps == 124, digit, up & prev_low, up & prev_sp, up, lowc, clock,
-              cps == 64)
+              cps == 64, glued, head & space, head & up & prev_sp)
     cnt = np.add.reduceat(np.stack(planes, axis=1).view(np.uint8), starts, axis=0, dtype=np.int32).astype(f32)
-    spaces, commas, nav, dig, junction, capw, upper, lower, clocks, ats = cnt.T
+    spaces, commas, nav, dig, junction, capw, upper, lower, clocks, ats, glue, head_sp, head_cap = cnt.T
     upper_share = upper / np.maximum(upper + lower, 1)
     no_space = (chars / (spaces + 1) > NO_SPACE_CHARS_PER_WORD).astype(f32)
     words = np.where(no_space > 0, np.maximum(chars / CJK_CHARS_PER_WORD, 1), spaces + 1).astype(f32)
@@ -269,6 +283,12 @@ def extract_features(text: str) -> LineFeatures:
                             for b in (T_UI, T_STOP, T_COMMENT, T_TIME)], axis=1).astype(f32)
     tok_cnt /= ntok[:, None]
     ui, stop, comment, timew = tok_cnt.T
+    if not joined.isascii():  # interface phrases of scripts without spaces: short lines holding one
+        hits = [m.start() for m in CJK_UI_RE.finditer(joined)]
+        if hits:
+            at = np.searchsorted(ends, hits)
+            at = at[slen[at] <= CJK_UI_MAX_CHARS]
+            ui[at] = np.maximum(ui[at], 1.0)
     counts = Counter(texts)
     repeat_ = np.fromiter(map(counts.__getitem__, texts), f32, n)
     gap = np.diff(index) > 1
@@ -280,6 +300,12 @@ def extract_features(text: str) -> LineFeatures:
     short = words <= MARKER_MAX_WORDS
     marker = (short & ((comment > 0) | (clocks > 0) | ((timew > 0) & (dig > 0)))).astype(f32)
     mcum = np.cumsum(marker)
+    # lines since the last marker line and until the next one (capped): comments follow their headers
+    i_n = np.arange(n)
+    last_mk = np.maximum.accumulate(np.where(marker > 0, i_n, -MARKER_DISTANCE_CAP))
+    next_mk = np.minimum.accumulate(np.where(marker > 0, i_n, n + MARKER_DISTANCE_CAP)[::-1])[::-1]
+    since = np.log1p(np.minimum(i_n - last_mk, MARKER_DISTANCE_CAP))
+    until = np.log1p(np.minimum(next_mk - i_n, MARKER_DISTANCE_CAP))
     log_words = np.log1p(words)
     local = np.stack([
         np.log1p(chars), log_words, end_terminal, (last & F_COLON) > 0, (last & F_COMMA) > 0,
@@ -288,7 +314,8 @@ def extract_features(text: str) -> LineFeatures:
         np.log(repeat_), blank_before, blank_after, rel, no_space, long_prose, end_sentence,
         np.minimum(junction, 3) / 3, np.minimum(capw / words, 1), words / words.max(),
         np.full(n, np.log1p(n), f32), comment, timew, np.minimum(clocks, 2) / 2, ats > 0, marker,
-        np.log1p(mcum - marker), np.log1p(mcum[-1] - mcum),
+        np.log1p(mcum - marker), np.log1p(mcum[-1] - mcum), since, until,
+        head_cap / (head_sp + 1), np.minimum(glue, 3) / 3,
     ], axis=1).astype(f32)
     # Neighbours: how much prose, how many words, how much UI and comment vocabulary around each line; and
     # the rhythm of line lengths (teasers and comments alternate short headers with prose).

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..readers import expand_inputs, make_unit
 from ..runner import RunConfig, run
-from ..writers import SUMMARY_FILE, Manifest, atomic_write_bytes, check_run_file
+from ..writers import SUMMARY_FILE, Manifest, OutputLock, atomic_write_bytes, check_run_file
 
 
 def run_unit(rc: RunConfig, path: str) -> dict[str, Any]:
@@ -32,14 +32,23 @@ def _map_row(row: dict[str, Any], rc: RunConfig) -> dict[str, Any]:
 
 def run_ray(rc: RunConfig, address: str | None = None, concurrency: int | None = None) -> dict[str, Any]:
     """Run a corpus job on Ray Data; returns the same summary as the local runner."""
-    import ray
+    import ray  # noqa: F401  (fail before touching the output folder when the extra is missing)
 
     t0 = time.monotonic()
     out = Path(rc.out)
     out.mkdir(parents=True, exist_ok=True)
-    check_run_file(out, rc.settings(), rc.overwrite)
-    manifest = Manifest(out)
-    manifest.remove_orphans()
+    with OutputLock(out) as lock:  # exclusive for the cleanup; then shared with the per-input tasks
+        check_run_file(out, rc.settings(), rc.overwrite)
+        manifest = Manifest(out)
+        manifest.remove_orphans()
+        lock.share()
+        return _run_ray_locked(rc, out, manifest, address, concurrency, t0)
+
+
+def _run_ray_locked(rc: RunConfig, out: Path, manifest: Manifest, address: str | None, concurrency: int | None,
+                    t0: float) -> dict[str, Any]:
+    import ray
+
     units = [make_unit(p) for p in expand_inputs(rc.inputs)]
     todo = [u for u in units if not (manifest.entries(u.name) and manifest.entries(u.name)[-1].get("final"))]
     if not ray.is_initialized():
