@@ -120,12 +120,15 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 if args.source == "text" and args.site_templates and path != "-":
                     from .textmode import learn_templates, site_key
 
-                    docs = []
-                    for _src, rec, _err in _jsonl_records(path, opts.max_bytes):
-                        if rec is not None and isinstance(rec.get(field), str):
-                            site = str(rec.get(args.site_field) or "") if args.site_field else site_key(rec.get(args.url_field))
-                            docs.append((site, rec[field]))
-                    templates = learn_templates(docs)
+                    def docs(path: str = path, field: str = field) -> Iterator[tuple[str, str]]:
+                        # pass 1 streams the file: the corpus never has to fit in memory
+                        for _src, rec, _err in _jsonl_records(path, opts.max_bytes):
+                            if rec is not None and isinstance(rec.get(field), str):
+                                site = (str(rec.get(args.site_field) or "") if args.site_field
+                                        else site_key(rec.get(args.url_field)))
+                                yield site, rec[field]
+
+                    templates = learn_templates(docs())
                 for src, rec, err in _jsonl_records(path, opts.max_bytes):
                     if rec is None:
                         emit(Article(status="error", reason=err), src)

@@ -16,8 +16,6 @@ SKIP_TAGS = frozenset(
     "script style noscript template svg math iframe frame frameset object embed canvas video audio head "
     "button select option textarea input label map area dialog datalist meter progress link meta nav aside footer".split()
 )
-# Form controls: their count in a container marks widgets (feedback boxes, sign-ups, share bars).
-CONTROL_TAGS = frozenset("button input select textarea label".split())
 # Elements that start a new text run.
 BLOCK_TAGS = frozenset(
     "p h1 h2 h3 h4 h5 h6 li dd dt blockquote pre table thead tbody tfoot tr td th caption div section "

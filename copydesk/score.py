@@ -137,7 +137,6 @@ def features(segs: list[Seg]) -> np.ndarray:
              for e, a in agg.items()}
     empty = (0.0,) * 5
     width = CONTAINER_LEVELS * 5
-    controls: dict[int, int] = getattr(segs, "controls", None) or {}
     rows = []
     offset = 0
     for i, s in enumerate(segs):

@@ -16,12 +16,6 @@ BR = "\x00"  # stands for <br> in the text buffer (the parser never leaves a NUL
 BR_BREAK = re.compile(r"\x00\s*\x00[\s\x00]*")
 
 
-class Segs(list):
-    """The segments of a page, plus per-element counts the walk saw but did not keep."""
-
-    controls: dict[int, int]  # element -> form controls (buttons, inputs ...) directly inside it
-
-
 class Seg:
     """A text run under one block element, and what the scorer needs to know about it."""
 
@@ -123,7 +117,6 @@ def segment(body: LexborNode, *, include_images: bool = False, include_links: bo
     """Walk the body once; return its text segments in document order."""
     w = _Walker(include_links)
     buf = w.buf
-    controls: dict[int, int] = {}
     cache: dict[str, tuple[int, int, int]] = {}
     elem_count = 0
     list_count = 0
@@ -145,10 +138,7 @@ def segment(body: LexborNode, *, include_images: bool = False, include_links: bo
                     w.link_chars += len(t.strip())
         elif tag == "br":
             buf.append(BR)
-        elif tag in skip:
-            if tag in H.CONTROL_TAGS:
-                controls[parent[ELEM]] = controls.get(parent[ELEM], 0) + 1
-        elif tag != "-comment":
+        elif tag not in skip and tag != "-comment":
             attrs = node.attributes
             if attrs:
                 style = attrs.get("style")
@@ -245,15 +235,13 @@ def segment(body: LexborNode, *, include_images: bool = False, include_links: bo
             check()
     if w.buf:
         w.flush(root)
-    out = merge_lists(w.segs)
-    out.controls = controls
-    return out
+    return merge_lists(w.segs)
 
 
-def merge_lists(segs: list[Seg]) -> Segs:
+def merge_lists(segs: list[Seg]) -> list[Seg]:
     """Consecutive items of one list become one segment: a list is kept or dropped as a whole (menus
     go in one decision), and scoring has fewer rows to read."""
-    out = Segs()
+    out: list[Seg] = []
     for s in segs:
         if s.kind == H.LIST and s.list_id >= 0:
             last = out[-1] if out else None

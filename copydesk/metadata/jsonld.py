@@ -29,6 +29,7 @@ PRODUCT_TYPES = frozenset("product productgroup offer individualproduct productm
 ORG_TYPES = frozenset("organization newsmediaorganization corporation localbusiness educationalorganization "
                       "governmentorganization ngo onlinebusiness".split())
 
+DECODER = json.JSONDecoder(strict=False)  # raw newlines in strings are common; one decoder, built once
 TRAILING_COMMA = re.compile(r",\s*([}\]])")
 WRAPPERS = re.compile(r"^\s*(?:<!--|//\s*<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\s*\]\]>|\]\]>)\s*$")
 TYPE_PREFIX = re.compile(r"^(?:https?://schema\.org/|schema:)", re.I)
@@ -57,11 +58,11 @@ def _loads(text: str) -> list[Any]:
         return []
     for attempt in (text, TRAILING_COMMA.sub(r"\1", text)):
         try:
-            return [json.loads(attempt, strict=False)]
+            return [DECODER.decode(attempt)]
         except (ValueError, RecursionError):
             pass
         # several values one after the other
-        dec = json.JSONDecoder(strict=False)
+        dec = DECODER
         out: list[Any] = []
         i, n = 0, len(attempt)
         try:

@@ -3,13 +3,13 @@ headline and <h1> by agreement between them."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 MAX_TITLE_CHARS = 400
 MIN_SEGMENT_CHARS = 3
 # Separators between a headline and the site name in <title>/og:title ("Headline | Site").
 TITLE_SEP = re.compile(r"\s+(?:[|\-–—·•»«:/]{1,2}|::)\s+|\s*[|•»«]\s*")
 SPACE = re.compile(r"\s+")
+HOST = re.compile(r"^[a-z][a-z0-9+.\-]*://(?:[^@/?#]*@)?([^:/?#]+)", re.I)
 SINGLE_H1 = True  # measured: +0.03 title accuracy on trafilatura-eval-dev
 
 
@@ -28,7 +28,8 @@ def site_keys(sitename: str | None, url: str | None) -> set[str]:
     if sitename:
         keys.add(_key(sitename))
     if url:
-        host = urlsplit(url).hostname or ""
+        m = HOST.match(url)
+        host = m.group(1).lower() if m else ""
         host = host.removeprefix("www.")
         if host:
             keys.add(_key(host))

@@ -177,6 +177,7 @@ def _char_table() -> np.ndarray:
 
 F_TERMINAL, F_SENTENCE, F_QUOTE, F_BULLET, F_COMMA, F_COLON, F_DIGIT, F_LOWER, F_UPPER = (1 << k for k in range(9))
 CHAR_FLAGS = _char_table()
+CHAR_FLAGS_ASCII = CHAR_FLAGS[:128].copy()
 # Byte table for tokenising: ASCII punctuation and control characters become spaces.
 _BT = bytearray(range(256))
 for _c in range(256):
@@ -231,10 +232,15 @@ def extract_features(text: str) -> LineFeatures:
     chars = slen.astype(f32)
     indent = np.fromiter(map(len, lines), np.int64, len(lines))[index].astype(f32) - chars
     joined = "\n".join(texts)
-    cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)
+    ascii_text = joined.isascii()
+    if ascii_text:  # most pages: one byte per character, flags from a 128-entry table (stays in cache)
+        cps = np.frombuffer(joined.encode("ascii"), np.uint8)
+        fl = CHAR_FLAGS_ASCII[cps]
+    else:
+        cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)
+        fl = CHAR_FLAGS[np.minimum(cps, 0xFFFF)]  # U+FFFF (a non-character) has no flags: stands for all above
     ends = np.cumsum(slen + 1) - 1  # position of each line's "\n" (one past its last char)
     starts = ends - slen
-    fl = CHAR_FLAGS[np.minimum(cps, 0xFFFF)]  # U+FFFF (a non-character) has no flags: stands for all above
     first = fl[starts]
     last = fl[ends - 1]
     second = fl[np.maximum(ends - 2, starts)] * (chars > 1)
@@ -258,8 +264,9 @@ def extract_features(text: str) -> LineFeatures:
     head = (np.arange(len(cps)) - np.repeat(starts, slen + 1)[:len(cps)]) < HEAD_CHARS
     planes = (space, (fl & F_COMMA) > 0, cps == 124, digit, up & prev_low, up & prev_sp, up, lowc, clock,
               cps == 64, glued, head & space, head & up & prev_sp)
-    cnt = np.add.reduceat(np.stack(planes, axis=1).view(np.uint8), starts, axis=0, dtype=np.int32).astype(f32)
-    spaces, commas, nav, dig, junction, capw, upper, lower, clocks, ats, glue, head_sp, head_cap = cnt.T
+    # Planes stacked as rows: reduceat along the contiguous axis is several times faster than down columns.
+    cnt = np.add.reduceat(np.stack(planes).view(np.uint8), starts, axis=1, dtype=np.int32).astype(f32)
+    spaces, commas, nav, dig, junction, capw, upper, lower, clocks, ats, glue, head_sp, head_cap = cnt
     upper_share = upper / np.maximum(upper + lower, 1)
     no_space = (chars / (spaces + 1) > NO_SPACE_CHARS_PER_WORD).astype(f32)
     words = np.where(no_space > 0, np.maximum(chars / CJK_CHARS_PER_WORD, 1), spaces + 1).astype(f32)
@@ -272,8 +279,8 @@ def extract_features(text: str) -> LineFeatures:
     cats = np.frombuffer(bytes(map(TOKEN_CAT.get, toks, repeat(0))), np.uint8)
     line_of = np.cumsum(cats == T_NL)
     tok_cnt = np.add.reduceat(
-        np.stack([(cats & b) > 0 for b in (T_UI, T_STOP, T_COMMENT, T_TIME)], axis=1).view(np.uint8),
-        np.flatnonzero(np.diff(line_of, prepend=-1)), axis=0, dtype=np.int32).astype(f32)
+        np.stack([(cats & b) > 0 for b in (T_UI, T_STOP, T_COMMENT, T_TIME)]).view(np.uint8),
+        np.flatnonzero(np.diff(line_of, prepend=-1)), axis=1, dtype=np.int32).T.astype(f32)
     # reduceat groups start at each line's first token (line 0 has no NL token before it).
     per_line_tok = np.bincount(line_of, minlength=n)[:n].astype(f32)
     per_line_tok[1:] -= 1
