@@ -103,7 +103,15 @@ advert advertisement anzeige werbung publicité publicidad pubblicità publicida
 """.split())
 UI_PHRASES = ("sign up", "sign in", "log in", "follow us", "all rights reserved", "terms of use", "terms of service",
               "read more", "click here", "mentions légales", "lire la suite", "leer más", "iniciar sesión",
-              "leggi anche", "читать далее", "weiter lesen", "mehr lesen")
+              "leggi anche", "читать далее", "weiter lesen", "mehr lesen", "was this page useful",
+              "was this article helpful", "was this helpful", "war dieser artikel hilfreich", "war diese seite hilfreich",
+              "cet article vous a-t-il été utile", "te ha resultado útil", "ti è stato utile", "была ли статья полезной")
+# A short segment that opens with a UI word and is no sentence ("Share: Facebook Telegram") is a widget.
+WIDGET_MAX_CHARS = 80
+# Posts of a thread (forum, Q&A) repeat one template: prose in the same slot as chosen prose is kept.
+SLOT_MIN_CHARS = 60
+SLOT_MIN_P = 0.2
+SLOT_MIN_COUNT = 2
 # Bylines and datelines: metadata, not body (the pipeline reads them into `authors` and dates).
 BYLINE_TEXT = re.compile(
     r"^\s*(?:by|von|par|por|di|da|door|av|af|przez|от|автор|του|της|작성자|文|記者)\s+\S", re.I)

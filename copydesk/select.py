@@ -60,6 +60,21 @@ def to_blocks(segs: list[Seg]) -> list[Block]:
     return out
 
 
+def is_widget(s: Seg) -> bool:
+    """Share bars, feedback prompts and the like, whatever the model said."""
+    if s.chars > H.WIDGET_MAX_CHARS or s.kind in (H.HEADING, H.TABLE, H.CODE):
+        return False
+    low = s.text.lower()
+    if any(ph in low for ph in H.UI_PHRASES):
+        return True
+    first = low.split(None, 1)[0].strip(":·|-–—,") if low.split() else ""
+    return first in H.UI_TOKENS and s.text[-1:] != "."
+
+
+def _slot(s: Seg) -> tuple[str, str, int]:
+    return (s.tag, s.klass, s.depth)
+
+
 def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -94,6 +109,12 @@ def _select(segs: list[Seg], p: np.ndarray, weight: np.ndarray, thresholds: tupl
     lo, hi = best_run(p, weight, t_run)
     if hi < lo:
         return Selection((), (), (), None, link_density, "no part of the page reads as an article")
+    # slots (tag, nearest classed ancestor, depth) that hold at least two confident prose segments
+    seen: dict[tuple[str, str, int], int] = {}
+    for s in segs[lo:hi + 1]:
+        if s.p >= t_in and s.chars >= H.SLOT_MIN_CHARS and s.klass and s.text[-1:] in H.END_PUNCT:
+            seen[_slot(s)] = seen.get(_slot(s), 0) + 1
+    slots = {k for k, v in seen.items() if v >= H.SLOT_MIN_COUNT}
     chosen: list[Seg] = []
     captions: list[str] = []
     comments: list[str] = []
@@ -108,7 +129,11 @@ def _select(segs: list[Seg], p: np.ndarray, weight: np.ndarray, thresholds: tupl
             if inside:
                 captions.append(s.text)
             continue
-        if not (s.p >= t_in if inside else s.p >= t_out):
+        if not (s.p >= t_in if inside else s.p >= t_out) and not (
+                s.p >= H.SLOT_MIN_P and s.chars >= H.SLOT_MIN_CHARS and s.text[-1:] in H.END_PUNCT
+                and _slot(s) in slots):
+            continue
+        if is_widget(s):
             continue
         if s.kind == H.TABLE and not opts.include_tables:
             continue

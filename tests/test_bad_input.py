@@ -164,9 +164,11 @@ def test_deeply_nested_html_finishes() -> None:
 
 BIG = """
     import json, copydesk
-    para = "<p>" + "A long page repeats this sentence many times so that it weighs fifty megabytes. " * 10 + "</p>"
-    n = 50 * 1024 * 1024 // len(para) + 1
-    raw = ("<html><head><title>Big</title></head><body><article><h1>Big</h1>" + para * n + "</article></body></html>").encode()
+    # numbered paragraphs: identical ones would read as repeated boilerplate, which is another test
+    para = "A long page repeats this sentence many times so that it weighs fifty megabytes. " * 10
+    n = 50 * 1024 * 1024 // (len(para) + 8) + 1
+    body = "".join(f"<p>{i}. {para}</p>" for i in range(n))
+    raw = ("<html><head><title>Big</title></head><body><article><h1>Big</h1>" + body + "</article></body></html>").encode()
     assert len(raw) > 50 * 1024 * 1024
     a = copydesk.extract(raw, **KW)
     print(json.dumps({"status": a.status, "reason": a.reason, "chars": len(a.text)}))
