@@ -430,3 +430,71 @@ def test_complete_metadata_takes_the_request_url():
     m = complete_metadata(Metadata(), body_text="word " * 300, body_blocks=5, link_density=0.0,
                           url="https://example.org/tag/python/")
     assert m.page_type == "listing"
+
+
+# --- round 3: listing pages, comment dates, search limited to what is missing --------------------
+
+def _cards(n: int, *, paged: bool) -> str:
+    cards = "".join(f'<article class="card"><h2 class="card-title"><a href="/local/{i}">Story number {i}</a></h2>'
+                    f'<p>One sentence of teaser for story {i}.</p><time datetime="2024-04-1{i % 10}">'
+                    f'1{i % 10} April 2024</time></article>' for i in range(n))
+    links = '<link rel="next" href="/local?page=3"><link rel="prev" href="/local?page=1">' if paged else ""
+    return (f"<html><head><title>Local news | The Post</title>{links}</head><body><main><h1>Local news</h1>"
+            f"{cards}</main></body></html>")
+
+
+def test_listing_of_teaser_cards_with_pagination():
+    m = md(_cards(8, paged=True), url="https://post.example/local?page=2")
+    assert m.teasers == 8 and m.paginated
+    teasers = " ".join(f"One sentence of teaser for story {i}." for i in range(8))
+    assert complete_metadata(m, body_text=teasers, body_blocks=8, link_density=0.3).page_type == "listing"
+    # the page number in the URL alone is pagination too
+    m2 = md(_cards(8, paged=False), url="https://post.example/local/page/2")
+    assert m2.paginated
+
+
+def test_linked_headlines_alone_do_not_make_a_listing():
+    # an article with a list of related headlines, not paginated: still an article
+    related = "".join(f'<h3><a href="/r{i}">Related story {i}</a></h3>' for i in range(10))
+    page = (f"<html><head><title>Storm</title></head><body><h1>Storm</h1><p>{'Rain fell. ' * 80}</p>"
+            f"<aside>{related}</aside></body></html>")
+    m = md(page, url="https://post.example/2024/storm")
+    assert m.teasers == 10 and not m.paginated
+    text = "Rain fell on the town and the river rose. " * 30
+    assert complete_metadata(m, body_text=text, body_blocks=4, link_density=0.05).page_type == "article"
+    # a page typed as an article is not counted for teasers at all
+    typed = md('<html><head><meta property="og:type" content="article"></head><body>'
+               + related + "</body></html>")
+    assert typed.teasers == 0 and "og:article" in typed.schema_types
+
+
+def test_comment_dates_near_the_headline_are_not_the_date():
+    page = ("<html><body><h1>A short post</h1><div class='comments'><div class='comment'>"
+            "<span class='comment-date'>6. Juni 2015</span><p>Nice</p></div></div>"
+            "<p class='date'>5. Juni 2015</p></body></html>")
+    assert md(page).date_published == "2015-06-05"
+
+
+def test_structured_date_that_agrees_skips_the_visible_search():
+    # JSON-LD and the URL agree: the visible (misleading) date next to the headline is not read
+    page = ('<html><head><script type="application/ld+json">{"@type":"NewsArticle","headline":"Flood",'
+            '"datePublished":"2020-05-01T10:00:00Z"}</script></head><body><h1>Flood</h1>'
+            '<time datetime="2020-05-03">3 May 2020</time></body></html>')
+    m = md(page, url="https://news.example/2020/05/01/flood")
+    assert m.date_published == "2020-05-01T10:00:00+00:00"
+
+
+def test_find_dates_skips_years_in_prose_and_numbers():
+    assert find_dates("Seit 2019 gilt die Regel, ab 2022 auch hier.") == []
+    assert find_dates("am 12. März 2021 um 10 Uhr") == [(3, "2021-03-12")]
+    assert find_dates("on March 12th, 2021") == [(3, "2021-03-12")]
+    assert find_dates("version 112.03.2021x") == []
+    assert find_dates("Stand 3.4.2020") == [(6, "2020-04-03")]
+
+
+def test_written_dateline_picks_among_dated_elements():
+    # two dated elements near the headline; the date written under it names the second one
+    page = ("<html><body><h1>Harbour reopens</h1><p>12 November 2021 - the harbour is open again.</p>"
+            "<span class='date'>4 November 2021</span><span class='date'>12 November 2021</span>"
+            "</body></html>")
+    assert md(page).date_published == "2021-11-12"

@@ -34,8 +34,13 @@ class Metadata:
     language: str | None = None
     language_declared: str | None = None
     language_detected: str | None = None
-    # schema.org types seen on the page (lower case): the structured hint for `page_type`
+    # schema.org types seen on the page (lower case), and the og:type as "og:<type>": the
+    # structured hints for `page_type`
     schema_types: tuple[str, ...] = ()
+    # body hints for `page_type`: headings that are links (teaser cards; counted only on pages not
+    # typed as articles), and pagination (<link rel=next/prev>, ?page=N or /page/N in the URL)
+    teasers: int = 0
+    paginated: bool = False
 
 
 def extract_metadata(tree: LexborHTMLParser, url: str | None, *, now: datetime | None = None) -> Metadata:
@@ -62,7 +67,8 @@ def complete_metadata(meta: Metadata, *, body_text: str, body_blocks: int, link_
     # the declared language is kept when detection has too little text or agrees on the base language
     language = detected or declared
     ptype = page_type(meta.schema_types, url=url or meta.canonical_url, body_text=body_text or "", body_blocks=body_blocks,
-                      link_density=link_density, has_date=bool(meta.date_published), has_author=bool(meta.authors))
+                      link_density=link_density, has_date=bool(meta.date_published), has_author=bool(meta.authors),
+                      teasers=meta.teasers, paginated=meta.paginated)
     return replace(meta, language=language, language_detected=detected, page_type=ptype)
 
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 
 MIN_YEAR = 1995  # no web article is older than this
 FUTURE_SLACK = timedelta(days=1)  # time zones: "today" somewhere may be tomorrow in UTC
-MAX_DATE_CHARS = 200  # longer strings are sentences, not dates; search them with find_date
+MAX_DATE_CHARS = 200
+PARSE_CACHE = 4096  # distinct date strings remembered  # longer strings are sentences, not dates; search them with find_date
 
 # Month names and abbreviations (lower case, without the final dot) in the languages we cover.
 _MONTHS: dict[int, tuple[str, ...]] = {
@@ -214,7 +216,12 @@ def parse_date(value: object, *, now: datetime | None = None, lang: str | None =
     s = value.strip()
     if not s or (len(s) > MAX_DATE_CHARS and not loose):
         return None
-    s = s[:2000]
+    return _parse_cached(s[:2000], now, lang)
+
+
+@lru_cache(maxsize=PARSE_CACHE)
+def _parse_cached(s: str, now: datetime | None, lang: str | None) -> str | None:
+    # a page states the same date in several places (JSON-LD, og:, <time>): parsed once
     try:
         return _parse(s, now, lang)
     except (ValueError, OverflowError):  # a defensive net: malformed numbers never escape
@@ -339,14 +346,16 @@ def url_year_month(url: str | None) -> tuple[int, int] | None:
 
 # Date-shaped spans in running text (a cheap scan; each hit is then read by parse_date).
 TEXT_DATE = re.compile(
-    rf"(?<![\d.])(?:(?:19|20)\d\d-\d\d-\d\d"
+    rf"(?:(?:19|20)\d\d-\d\d-\d\d"
     rf"|\d{{1,2}}\.\s?\d{{1,2}}\.\s?(?:19|20)\d\d"
     rf"|\d{{1,2}}/\d{{1,2}}/(?:19|20)\d\d"
     rf"|\d{{1,2}}(?:\.|st|nd|rd|th|er)?\s+(?:de\s+)?(?:{_MONTH_ALT})\.?,?\s+(?:de\s+)?(?:19|20)\d\d"
     rf"|(?:{_MONTH_ALT})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d)(?!\d)",
     )
 MAX_TEXT_DATES = 50
-YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# No leading look-behind in the patterns scanned over running text: re then skips to the positions
+# that can start a match (several times faster); the character before is checked in Python.
+YEAR = re.compile(r"(?:19|20)\d\d(?!\d)")
 DATE_WINDOW = 30  # characters before a year that may hold its day and month
 
 
@@ -358,6 +367,9 @@ def find_dates(text: str, *, now: datetime | None = None, lang: str | None = Non
     out = _find_dates(text, now, lang)
     if short_years and len(out) < MAX_TEXT_DATES:
         for m in SHORT_DMY.finditer(text):
+            i = m.start()
+            if i and (text[i - 1].isdigit() or text[i - 1] == "."):
+                continue
             d = _mk(int(m.group(3)), int(m.group(2)), int(m.group(1)))
             if d and _valid(d, now):
                 out.append((m.start(), d.isoformat()))
@@ -365,7 +377,26 @@ def find_dates(text: str, *, now: datetime | None = None, lang: str | None = Non
     return out[:MAX_TEXT_DATES]
 
 
-SHORT_DMY = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d\d)(?![\d.])")
+SHORT_DMY = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d\d)(?![\d.])")
+
+
+ORDINAL_SUFFIX = "stndrhº°"
+
+
+def _may_end_date(low: str, ys: int, ye: int) -> bool:
+    """Can the year at low[ys:ye] be part of a written date? A cheap test in Python before the
+    date pattern is searched around it (a failing search over prose costs ten times more): the
+    year starts an ISO date, or follows a separator ("12.03.", "12/03/"), a month name, "de", or
+    a day number ("March 12, 2021")."""
+    if low.startswith("-", ye):
+        return True
+    pre = low[max(0, ys - DATE_WINDOW):ys].rstrip()
+    if not pre:
+        return False
+    if pre[-1] in "./":
+        return True
+    word = pre.rsplit(None, 1)[-1].rstrip(".,")
+    return word in MONTH or word == "de" or word.rstrip(ORDINAL_SUFFIX).isdigit()
 
 
 def _find_dates(text: str, now: datetime | None, lang: str | None) -> list[tuple[int, str]]:
@@ -376,10 +407,15 @@ def _find_dates(text: str, now: datetime | None, lang: str | None) -> list[tuple
         low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     # anchor on years (rare, cheap to find) and read only a window around each
     for y in YEAR.finditer(text):
-        if y.start() < last_end:
+        if y.start() < last_end or (y.start() and text[y.start() - 1].isdigit()):
+            continue
+        if not _may_end_date(low, y.start(), y.end()):
             continue
         lo = max(last_end, y.start() - DATE_WINDOW)
-        m = TEXT_DATE.search(low, lo, y.end() + DATE_WINDOW)
+        hi = y.end() + DATE_WINDOW
+        m = TEXT_DATE.search(low, lo, hi)
+        while m is not None and m.start() and (low[m.start() - 1].isdigit() or low[m.start() - 1] == "."):
+            m = TEXT_DATE.search(low, m.start() + 1, hi)  # inside a longer number: not a date's start
         if m is None or m.start() > y.start():
             continue
         last_end = m.end()

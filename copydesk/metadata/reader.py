@@ -1,8 +1,11 @@
-"""One pass over the sources of a page's metadata, then the choice per field in order of trust.
+"""The sources of a page's metadata, read in as few tree walks as possible, then the choice per
+field in order of trust.
 
-Speed: every lexbor selector walks the whole tree (~0.1 ms on a news page), so all the elements that
-can carry metadata are found by ONE selector list (`SCAN_SEL`), in document order, and sorted out in
-Python. The position of a node in that list also tells how near it is to the headline, which is what
+Speed: every lexbor selector walks the (sub)tree once, so <head> is read apart, the whole page is
+walked once for what can be anywhere (JSON-LD, <h1>, microdata, rel links), and the visible
+bylines and datelines are searched only inside the headline's <article>/<main>, and only when the
+structured sources leave the authors or the date open (see `needs_dateline`). The position of a
+node among the bylines/datelines found there tells how near it is to the headline, which is what
 decides between visible dates and bylines. Returns plain fields for `Metadata`."""
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .authors import byline_from_text, clean_authors, is_person_name
 from .dates import date_from_url, find_dates, parse_date
-from .jsonld import LISTING_TYPES, LdData, author_values, parse_ld_scripts, strings_of, text_of, url_of
+from .jsonld import ARTICLE_TYPES, LISTING_TYPES, LdData, author_values, parse_ld_scripts, strings_of, text_of, url_of
 from .language import normalise_lang
 from .titles import choose_title, norm
 
@@ -77,6 +80,10 @@ DATELINE_SEL = 'time, [class*="date" i], [class*="time" i], [class*="publi" i]'
 # lacks tags or categories, and only inside the headline's <article>/<main> when there is one.
 TAG_LINK_SEL = 'a[href*="/tag"], a[href*="/schlagw"], a[href*="/etiquet"], a[href*="/label"]'
 CATEGORY_LINK_SEL = 'a[href*="ategor"], a[href*="/rubri"]'
+TEASER_SEL = "h2 > a[href], h3 > a[href]"  # headings that are links: teaser cards of a listing
+PAGED_URL = re.compile(r"[?&](?:page|paged|pg|seite|pagina|strona|sayfa|side)=\d+|/(?:page|seite|pagina|strona)/\d+/?$",
+                       re.I)
+MAX_OG_TYPE = 40
 SCOPE_TAGS = frozenset({"article", "main"})
 PUBLISHED_CLASS = re.compile(r"publi|posted", re.I)  # a dateline that says it is the publication date
 # Class names with "date"/"time" that are not a dateline ("update-button", "timeline", "runtime").
@@ -136,7 +143,6 @@ class Scan:
     rel_authors: list[LexborNode] = field(default_factory=list)  # a[rel=author] anywhere on the page
     pagination: bool = False  # <link rel=next/prev>
     hpos: int | None = None
-    local_root: LexborNode | None = None
 
 
 def _absolute(base: str, href: str) -> str:
@@ -152,11 +158,14 @@ def _read_meta(node: LexborNode, meta: dict[str, list[str]]) -> None:
     if content:
         content = content.strip()
         if content and len(content) <= MAX_META_VALUE:
-            for attr in ("property", "name", "itemprop", "http-equiv"):
-                key = a.get(attr)
-                if key:
-                    for k in key.lower().split():
+            for attr, key in a.items():
+                if key and attr in META_KEY_ATTRS:
+                    key = key.lower()
+                    for k in (key.split() if " " in key else (key,)):
                         meta.setdefault(k, []).append(content)
+
+
+META_KEY_ATTRS = frozenset(("property", "name", "itemprop", "http-equiv"))
 
 
 def _scan(tree: LexborHTMLParser) -> Scan:
@@ -226,7 +235,6 @@ def _read_head(root: LexborNode, s: Scan, in_head: bool) -> int:
 def _scan_root(s: Scan, root: LexborNode, head: LexborNode | None, *, bylines: bool, dates: bool) -> None:
     """Bylines and/or datelines (see BYLINE_SEL, DATELINE_SEL) in the headline's container, in
     document order, with the headline's own position among them (`s.hpos`)."""
-    s.local_root = root
     sel = ", ".join(x for x in (head.tag if head is not None else "", BYLINE_SEL if bylines else "",
                                 DATELINE_SEL if dates else "") if x)
     hid = head.mem_id if head is not None else None
@@ -422,7 +430,16 @@ def choose_dates(ev: DateEvidence) -> tuple[str | None, str | None]:
     if ev.url:
         return ev.url, modified
     if near:
-        return _match(near[0], mods + ev.other_ld) or near[0], modified
+        c = _match(near[0], mods + ev.other_ld)
+        if c:
+            return c, modified
+        # the date written right under the headline picks among the dated elements near it
+        written = [d for dist, d in ev.near if dist == TEXT_NEAR]
+        if written and _day(written[0]) != _day(near[0]):
+            for dist, d in sorted(ev.near)[1:NEAR_CONFIRM]:
+                if dist < TEXT_NEAR and _day(d) == _day(written[0]):
+                    return d, modified
+        return near[0], modified
     if modified:
         return modified, modified
     if ev.other_ld:
@@ -776,11 +793,20 @@ def read(tree: LexborHTMLParser, url: str | None, *, now: datetime | None = None
         categories = _section_from_url(tree, url or canonical)
 
     lic = _license(s, art or None)
+
+    # page type hints: a page that is not typed as an article is counted for teaser headings
+    # (headings that are links: the cards of a listing) and pagination
+    og_type = (_first(meta, ("og:type",)) or "").strip().lower()[:MAX_OG_TYPE]
+    teasers = 0
+    if not (ld.types & ARTICLE_TYPES) and og_type != "article":
+        teasers = len(tree.css(TEASER_SEL))
+    paginated = s.pagination or bool(url and PAGED_URL.search(url))
     return {
         "title": title, "authors": authors, "date_published": published, "date_modified": modified,
         "sitename": sitename, "description": description, "image": image, "tags": tags, "categories": categories,
         "canonical_url": canonical, "license": lic, "language": declared, "language_declared": declared,
-        "schema_types": tuple(sorted(ld.types)),
+        "schema_types": tuple(sorted(ld.types | ({"og:" + og_type} if og_type else set()))),
+        "teasers": teasers, "paginated": paginated,
         "page_type": "listing" if ld.types & LISTING_TYPES and ld.article is None else None,
     }
 
