@@ -7,7 +7,7 @@
 from .article import Article, Block, Quote, Removed
 from .extract import extract
 from .options import Options
-from .textmode import extract_text
+from .textmode import extract_text, extract_texts
 
-__all__ = ["Article", "Block", "Options", "Quote", "Removed", "extract", "extract_text"]
+__all__ = ["Article", "Block", "Options", "Quote", "Removed", "extract", "extract_text", "extract_texts"]
 __version__ = "0.1.0"

@@ -32,8 +32,8 @@ TRAIN_SETS = (("dragnet", "train"), ("cleaneval", None), ("trafilatura-eval-dev"
 LABEL_MIN_SHARE = 0.5
 # Per-dataset sample weights: cleaneval's gold is all running text, not only the article.
 SET_WEIGHT = {"dragnet": 1.0, "cleaneval": 0.15, "trafilatura-eval-dev": 1.5}
-HIDDEN = 48
-EPOCHS = 16
+HIDDEN = 64
+EPOCHS = 20
 BATCH = 2048
 LR = 3e-3
 SEED = 7
@@ -157,8 +157,14 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "copydesk" / "data" / "textmode_model.json"))
     ap.add_argument("--hidden", type=int, default=HIDDEN)
     ap.add_argument("--epochs", type=int, default=EPOCHS)
+    ap.add_argument("--stages", type=int, default=STAGES)
+    ap.add_argument("--set-weight", action="append", default=[], metavar="DATASET=W",
+                    help="override a dataset's sample weight (SET_WEIGHT)")
     a = ap.parse_args()
     hp = {"hidden": a.hidden, "epochs": a.epochs}
+    for kv in a.set_weight:
+        name, _, w = kv.partition("=")
+        SET_WEIGHT[name] = float(w)
     docs = load(Path(a.shared))
     X1 = np.concatenate([f.X for f, _, _ in docs])
     Y = np.concatenate([y for _, y, _ in docs])
@@ -187,10 +193,10 @@ def main() -> int:
     p = oof(X1, SEED)
     print(f"stage 1 out-of-fold line accuracy {float(((p >= 0.5) == (Y > 0.5))[lab].mean()):.3f}", file=sys.stderr)
     later = []
-    for s in range(STAGES - 1):
+    for s in range(a.stages - 1):
         X2 = next_inputs(p)
         later.append(train_mlp(X2, Y, Wt, SEED + 10 * (s + 1), **hp))
-        if s < STAGES - 2:
+        if s < a.stages - 2:
             p = oof(X2, SEED + 10 * (s + 1))
             print(f"stage {s + 2} out-of-fold line accuracy {float(((p >= 0.5) == (Y > 0.5))[lab].mean()):.3f}",
                   file=sys.stderr)

@@ -20,10 +20,15 @@ def test_line_filter_rules() -> None:
 def test_section_quick() -> None:
     if not (SHARED / "benchmarks" / "benchlib.py").exists():
         pytest.skip(f"benchmarks not found under {SHARED}")
-    from copydesk.bench.text import copydesk_text, evaluate
+    from copydesk.bench.text import copydesk_batch, copydesk_text, evaluate
 
-    res = evaluate(SHARED, quick=True, tools={"copydesk": copydesk_text, "line filter": line_filter})
+    res = evaluate(SHARED, quick=True, tools={"copydesk": copydesk_text, "copydesk batch": copydesk_batch,
+                                              "line filter": line_filter})
     aeb = res["datasets"]["aeb"]
     assert 0.0 < aeb["line filter"]["f1"] <= 1.0
     assert aeb["copydesk"]["f1"] > aeb["line filter"]["f1"]
+    # the batch entry point gives the same output, so the same scores
+    for row in res["datasets"].values():
+        assert row["copydesk batch"] == row["copydesk"]
     assert res["speed"]["copydesk"]["mb_per_s"] > 0
+    assert res["speed"]["copydesk batch"]["mb_per_s"] > 0

@@ -106,3 +106,48 @@ def test_removed_runs_cover_every_dropped_line_once() -> None:
     lines = [ln.strip() for ln in ARTICLE.split("\n") if ln.strip()]
     assert sorted(reported + [ln for ln in lines if ln in body]) == sorted(lines)
     assert all(r.reason for r in art.removed)
+
+
+def _mixed_docs() -> list:
+    other = ARTICLE.replace("Volunteers", "Neighbours").replace("canal", "river")
+    return [ARTICLE, "", "   \n\n", other, "\x00\x01binary\x00" * 50, None, ARTICLE.encode(),
+            "Only one short line", "首页 | 新闻 | 登录\n\n" + "今天市政府宣布了新的交通计划，该计划将在明年春天开始实施。" * 3,
+            ARTICLE.replace("\n", "\r\n")]
+
+
+def test_features_many_equal_one_by_one() -> None:
+    from copydesk.textmode.lines import extract_features_many
+
+    docs = [d for d in _mixed_docs() if isinstance(d, str)]
+    many = extract_features_many(docs)
+    assert len(many) == len(docs)
+    for d, fm in zip(docs, many, strict=True):
+        f1 = extract_features(d)
+        assert f1.text == fm.text
+        assert f1.index.tolist() == fm.index.tolist()
+        assert np.allclose(f1.X, fm.X, atol=1e-5)
+
+
+def test_extract_texts_equals_extract_text() -> None:
+    from copydesk.textmode import extract_texts
+
+    docs = _mixed_docs()
+    urls = [f"https://example.org/{i}" for i in range(len(docs))]
+    for batch_docs in (1, 3, 64):
+        arts = list(extract_texts(docs, urls=urls, batch_docs=batch_docs))
+        assert len(arts) == len(docs)
+        for d, u, a in zip(docs, urls, arts, strict=True):
+            b = extract_text(d, url=u)
+            assert (a.status, a.text, a.title, a.url) == (b.status, b.text, b.title, b.url)
+            assert a.removed == b.removed
+    assert all(a.status == "error" for a in extract_texts(["x", "y"], bogus=1))
+
+
+def test_extract_texts_splits_large_batches(monkeypatch) -> None:
+    import copydesk.textmode as tm
+
+    monkeypatch.setattr(tm, "BATCH_CHARS", 500)  # every page or two closes a batch
+    docs = [ARTICLE, ARTICLE.replace("canal", "river"), "Short line", ARTICLE]
+    arts = list(tm.extract_texts(iter(docs), urls=iter(["https://example.org/a"])))  # fewer URLs than texts
+    assert [a.text for a in arts] == [extract_text(d).text for d in docs]
+    assert arts[0].url == "https://example.org/a" and arts[1].url is None

@@ -2,9 +2,11 @@
 
     >>> art = copydesk.extract_text(flat_text, url="https://example.org/a")
     >>> art.text, art.title, art.authors, art.captions, art.bio, art.removed
+    >>> for art in copydesk.textmode.extract_texts(texts, urls=urls): ...   # many documents, faster
 
 Each non-empty line is classified by a small shipped model (line shape, UI vocabulary in many languages,
-neighbours, repetition, place relative to the densest run of prose); then captions, the author bio, the
+neighbours, repetition, comment and timestamp markers, place relative to the densest run of prose and
+to the page's main run of body); then captions, the author bio, the
 byline, the title and the site name are recognised by their grammar and kept apart. Every line that is
 not body is reported in `Article.removed` with its kind and the reason.
 
@@ -15,6 +17,7 @@ recur across the site's documents (kind "template"), even when they look like pr
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from typing import Any
 
@@ -32,13 +35,16 @@ from .lines import (
     LineFeatures,
     ends_sentence,
     extract_features,
+    extract_features_many,
     stage2_features,
+    stage2_features_many,
 )
 from .model import DEFAULT_THRESHOLD, load_model
 from .quotes import find_quotes
 from .templates import MAX_TEMPLATE_CHARS, SiteTemplates, learn_templates, line_key, site_key
 
-__all__ = ["SiteTemplates", "classify_lines", "extract_text", "learn_templates", "site_key"]
+__all__ = ["SiteTemplates", "classify_lines", "classify_many", "extract_text", "extract_texts", "learn_templates",
+           "site_key"]
 
 # Bad-input sniffing: share of control characters (besides whitespace) that makes text binary.
 SNIFF_CHARS = 65536
@@ -58,6 +64,11 @@ FALLBACK_REL = 0.6
 HEADING_MAX_WORDS = 15
 CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 _DEFAULT_OPTIONS = Options()
+# Documents classified together by extract_texts (enough to amortise numpy's per-call cost, few enough to
+# keep the batch's arrays in cache-friendly sizes).
+BATCH_DOCS = 64
+# ... and at most about this many characters (a batch's arrays hold ~30 bytes per character).
+BATCH_CHARS = 4_000_000
 
 
 def _sniff(text: str) -> str | None:
@@ -70,6 +81,8 @@ def _sniff(text: str) -> str | None:
     if "<" in head:
         if HTML_START.match(head):
             return "html"
+        if head.count("<") < max(HTML_MIN_TAGS, HTML_TAGS_PER_KCHAR * len(head) / 1000):
+            return None  # too few "<" for that many tags: skip the tag scan
         tags = len(HTML_TAG.findall(head))
         if tags >= HTML_MIN_TAGS and tags * 1000 / max(len(head), 1) >= HTML_TAGS_PER_KCHAR:
             return "html"
@@ -89,6 +102,19 @@ def classify_lines(feats: LineFeatures) -> np.ndarray:
     for stage in model.later:
         p = stage.predict(stage2_features(feats, p))
     return p
+
+
+def classify_many(feats: list[LineFeatures]) -> list[np.ndarray]:
+    """`classify_lines` for many documents, each model stage run once over all their lines."""
+    model = load_model()
+    sizes = [len(f.text) for f in feats]
+    if model is None or len(feats) == 1:
+        return [classify_lines(f) if n else np.zeros(0, np.float32) for f, n in zip(feats, sizes, strict=True)]
+    cuts = np.cumsum(sizes)[:-1]
+    p = model.stage1.predict(np.concatenate([f.X for f in feats]))
+    for stage in model.later:
+        p = stage.predict(stage2_features_many(feats, p))
+    return np.split(p, cuts)
 
 
 def _threshold(opts: Options) -> float:
@@ -161,34 +187,105 @@ def _blocks(lines: list[str]) -> tuple[Block, ...]:
     return tuple(out)
 
 
-def extract_text(text: str, *, url: str | None = None, options: Options | None = None,
-                 templates: SiteTemplates | None = None, site: str | None = None, **kw: Any) -> Article:
-    """Clean one flattened document. `site` overrides the grouping key used with `templates`
-    (default: `site_key(url)`). Never raises on bad input: the status says what was wrong."""
+def _options(options: Options | None, kw: dict[str, Any]) -> Options | str:
+    """The options to use, or why they are bad."""
     if not kw and (options is None or isinstance(options, Options)):
-        opts = options or _DEFAULT_OPTIONS  # the common case, without Options.make's field checks
-    else:
-        try:
-            opts = Options.make(options, **kw)
-        except (TypeError, ValueError) as e:
-            return failed(ERROR, f"bad options: {e}", url=url)
-    warnings: list[str] = []
+        return options or _DEFAULT_OPTIONS  # the common case, without Options.make's field checks
+    try:
+        return Options.make(options, **kw)
+    except (TypeError, ValueError) as e:
+        return f"bad options: {e}"
+
+
+def _precheck(text: Any, url: str | None, opts: Options, warnings: list[str]) -> tuple[str | None, Article | None]:
+    """(the text to classify, None) or (None, the Article that answers bad input)."""
     if isinstance(text, (bytes, bytearray)):
         text = bytes(text).decode("utf8", errors="replace")
         warnings.append("input was bytes: decoded as UTF-8")
     if not isinstance(text, str):
-        return failed(ERROR, f"text must be str, not {type(text).__name__}", url=url)
+        return None, failed(ERROR, f"text must be str, not {type(text).__name__}", url=url)
     if len(text) > opts.max_bytes:
-        return failed(TOO_LARGE, f"text of {len(text)} characters is above max_bytes={opts.max_bytes}", url=url)
+        return None, failed(TOO_LARGE, f"text of {len(text)} characters is above max_bytes={opts.max_bytes}", url=url)
     kind = _sniff(text)
     if kind == "binary":
-        return failed(NOT_HTML, "binary data, not text", url=url)
+        return None, failed(NOT_HTML, "binary data, not text", url=url)
     if kind == "html":
-        return _as_html(text, url, opts)
+        return None, _as_html(text, url, opts)
+    return text, None
+
+
+def extract_text(text: str, *, url: str | None = None, options: Options | None = None,
+                 templates: SiteTemplates | None = None, site: str | None = None, **kw: Any) -> Article:
+    """Clean one flattened document. `site` overrides the grouping key used with `templates`
+    (default: `site_key(url)`). Never raises on bad input: the status says what was wrong."""
+    opts = _options(options, kw)
+    if isinstance(opts, str):
+        return failed(ERROR, opts, url=url)
+    warnings: list[str] = []
+    clean, answer = _precheck(text, url, opts, warnings)
+    if answer is not None:
+        return answer
     try:
-        return _extract(text, url, opts, templates, site, warnings)
+        feats = extract_features(clean)
+        p = classify_lines(feats) if len(feats.text) else None
+        return _finish(clean, feats, p, url, opts, templates, site, warnings)
     except Exception as e:  # a bug must not take a corpus job down: report it on this document
         return failed(ERROR, f"{type(e).__name__}: {e}", url=url, warnings=tuple(warnings))
+
+
+def extract_texts(texts: Iterable[str], *, urls: Iterable[str | None] | None = None,
+                  options: Options | None = None, templates: SiteTemplates | None = None,
+                  sites: Iterable[str | None] | None = None, batch_docs: int = BATCH_DOCS,
+                  **kw: Any) -> Iterator[Article]:
+    """Clean many flattened documents: the same Articles as `extract_text` on each, in order, faster.
+
+    Documents are classified in batches of `batch_docs` (features, both model stages and their context
+    computed once per batch, not once per page: at page sizes numpy's per-call overhead is most of the
+    cost). `urls` and `sites` run alongside `texts` (None: no URL / `site_key(url)`)."""
+    opts = _options(options, kw)
+    url_it = iter(urls) if urls is not None else None
+    site_it = iter(sites) if sites is not None else None
+    batch: list[tuple[Any, str | None, str | None]] = []
+    size = 0
+    for text in texts:
+        batch.append((text, next(url_it, None) if url_it else None, next(site_it, None) if site_it else None))
+        size += len(text) if isinstance(text, (str, bytes, bytearray)) else 0
+        if len(batch) >= max(batch_docs, 1) or size >= BATCH_CHARS:
+            yield from _batch(batch, opts, templates)
+            batch, size = [], 0
+    if batch:
+        yield from _batch(batch, opts, templates)
+
+
+def _batch(batch: list[tuple[Any, str | None, str | None]], opts: Options | str,
+           templates: SiteTemplates | None) -> list[Article]:
+    if isinstance(opts, str):
+        return [failed(ERROR, opts, url=u) for _t, u, _s in batch]
+    out: list[Article | None] = [None] * len(batch)
+    todo: list[tuple[int, str, list[str]]] = []
+    for k, (text, url, _site) in enumerate(batch):
+        warnings: list[str] = []
+        clean, answer = _precheck(text, url, opts, warnings)
+        if answer is not None:
+            out[k] = answer
+        else:
+            todo.append((k, clean, warnings))
+    if todo:
+        try:
+            feats = extract_features_many([c for _k, c, _w in todo])
+            probs = classify_many(feats)
+        except Exception:  # a bug on one page must not fail the batch: fall back to one page at a time
+            for k, _c, _w in todo:
+                text, url, site = batch[k]
+                out[k] = extract_text(text, url=url, options=opts, templates=templates, site=site)
+            return out  # type: ignore[return-value]
+        for (k, clean, warnings), f, p in zip(todo, feats, probs, strict=True):
+            _text, url, site = batch[k]
+            try:
+                out[k] = _finish(clean, f, p, url, opts, templates, site, warnings)
+            except Exception as e:
+                out[k] = failed(ERROR, f"{type(e).__name__}: {e}", url=url, warnings=tuple(warnings))
+    return out  # type: ignore[return-value]
 
 
 def _as_html(text: str, url: str | None, opts: Options) -> Article:
@@ -205,14 +302,13 @@ def _as_html(text: str, url: str | None, opts: Options) -> Article:
     return replace(art, warnings=(*art.warnings, note))
 
 
-def _extract(text: str, url: str | None, opts: Options, templates: SiteTemplates | None, site: str | None,
-             warnings: list[str]) -> Article:
-    feats = extract_features(text)
+def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | None, opts: Options,
+            templates: SiteTemplates | None, site: str | None, warnings: list[str]) -> Article:
+    """One document's Article from its line features and body probabilities."""
     n = len(feats.text)
-    if n == 0:
+    if n == 0 or p is None:
         return failed(EMPTY, "no text", url=url, warnings=tuple(warnings))
     lines = feats.text
-    p = classify_lines(feats)
     body = p >= _threshold(opts)
     if not body.any():  # a short page the model is unsure of: its best prose lines are still its body
         prose = feats.X[:, LONG_PROSE] > 0
@@ -238,14 +334,20 @@ def _extract(text: str, url: str | None, opts: Options, templates: SiteTemplates
     last_body = int(body_idx[-1]) if len(body_idx) else -1
     # Captions and bio: looked for around the body only (a caption far from any prose is furniture anyway).
     lo, hi = max(first_body - roles.TITLE_LOOKBACK, 0), min(last_body + 3, n)
-    for i in range(lo, hi):
+    # Candidates first (a caption ends with its credit or opens with a label; a bio is a capitalised
+    # prose line in or after the body), so the grammar runs on few lines.
+    cap_cand = {i for i, s in enumerate(lines[lo:hi], lo) if s[-1] == ")" or ":" in s[:40]}
+    bio_start = max(lo, first_body)
+    bio_cand = {i for i in (np.flatnonzero(feats.words[bio_start:hi] >= PROSE_MIN_WORDS) + bio_start).tolist()
+                if lines[i][0].isupper()}
+    for i in sorted(cap_cand | bio_cand):
         if i in role:
             continue
         s = lines[i]
-        if (s.endswith(")") or ":" in s[:40]) and roles.is_caption(s):
+        if i in cap_cand and roles.is_caption(s):
             role[i] = ("caption", "caption: a sentence with a media credit")
             captions.append(s)
-        elif feats.words[i] >= PROSE_MIN_WORDS and i >= first_body:
+        elif i in bio_cand:
             name = roles.bio_author(s)
             if name:
                 role[i] = ("bio", f"author bio of {name}")
@@ -260,9 +362,8 @@ def _extract(text: str, url: str | None, opts: Options, templates: SiteTemplates
                 body[i] = False
 
     # Byline, sitename, title: before the first prose line of the body.
-    prose = [i for i in np.flatnonzero(body)
-             if i not in role and feats.words[i] >= PROSE_MIN_WORDS and ends_sentence(lines[i])]
-    start = int(prose[0]) if prose else first_body
+    cand = np.flatnonzero(body & (feats.words >= PROSE_MIN_WORDS)).tolist()
+    start = next((i for i in cand if i not in role and ends_sentence(lines[i])), first_body)
     for i in range(max(start - roles.TITLE_LOOKBACK, 0), min(start + 3, n)):
         if i in role:
             continue

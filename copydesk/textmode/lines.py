@@ -1,13 +1,16 @@
 """Flattened text -> lines -> a feature matrix, computed with C-speed string methods and numpy.
 
-Text mode must run at >= 10 MB/s per core, i.e. a few microseconds per line: every per-line feature
-here is one builtin string method inside a list comprehension, and every context feature (neighbours,
-the densest run of prose) is a numpy expression over the whole document.
+Text mode must be fast (a line classifier must never be the slow part of a corpus job). At page sizes
+numpy's per-call overhead, not arithmetic, is most of the cost, so features are computed for many
+documents at once (`extract_features_many`; `extract_features` is the one-document case of it): every
+per-character and per-token step runs once over all the documents' lines, context windows stop at each
+document's bounds, and only the densest-run scan and repetition counts loop over documents.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import getitem
@@ -45,9 +48,6 @@ RUN_P = 0.5
 RUN_GAP = 1
 # Half-width of the window over which the spread of line lengths is measured.
 RHYTHM_WINDOW = 3
-# Headline case is measured over each line's first HEAD_CHARS characters (a teaser's title run into its
-# summary, "Council Approves New Bridge After Long Debate The city council ...").
-HEAD_CHARS = 60
 # Lines since the last / until the next marker line are capped here.
 MARKER_DISTANCE_CAP = 50
 # Interface phrases of scripts written without spaces, found anywhere in a short line.
@@ -64,7 +64,7 @@ FEATURE_NAMES = (
     "nav_sep", "ui_share", "ui_any", "stop_share", "log_repeat", "blank_before", "blank_after", "rel_pos",
     "no_space", "long_prose", "end_sentence", "case_junction", "cap_word_share", "words_vs_max",
     "log_doc_lines", "comment_share", "time_share", "clock", "at_sign", "marker", "markers_before",
-    "markers_after", "since_marker", "until_marker", "head_cap_share", "glued_start",
+    "markers_after", "since_marker", "until_marker",
 )
 # Columns averaged over the neighbourhood (WINDOWS) for stage 1.
 CONTEXT_COLUMNS = ("long_prose", "log_words", "ui_share", "stop_share", "marker")
@@ -105,10 +105,12 @@ def _normalise(text: str) -> str:
     return text
 
 
-def window_means(cols: list[np.ndarray], windows: tuple[int, ...] = WINDOWS) -> np.ndarray:
-    """Mean of each column over [i-k, i+k] (clipped at the ends), for every i and every k in windows:
-    an (n, len(windows) * len(cols)) matrix (window-major). One cumulative sum and one gather for all
-    windows and columns: the per-call overhead of numpy, not arithmetic, is the cost at page sizes."""
+def window_means(cols: list[np.ndarray], windows: tuple[int, ...] = WINDOWS, lo_bound: np.ndarray | None = None,
+                 hi_bound: np.ndarray | None = None) -> np.ndarray:
+    """Mean of each column over [i-k, i+k] (clipped at the ends, or at each row's [lo_bound, hi_bound):
+    its document's rows), for every i and every k in windows: an (n, len(windows) * len(cols)) matrix
+    (window-major). One cumulative sum and one gather for all windows and columns: the per-call overhead of
+    numpy, not arithmetic, is the cost at page sizes."""
     x = np.stack(cols, axis=1) if len(cols) > 1 else cols[0][:, None]
     n, m = x.shape
     c = np.empty((n + 1, m), np.float64)
@@ -116,8 +118,8 @@ def window_means(cols: list[np.ndarray], windows: tuple[int, ...] = WINDOWS) -> 
     np.cumsum(x, axis=0, dtype=np.float64, out=c[1:])
     i = np.arange(n)[:, None]
     k = np.asarray(windows)[None, :]
-    lo = np.maximum(i - k, 0)
-    hi = np.minimum(i + k + 1, n)
+    lo = np.maximum(i - k, 0 if lo_bound is None else lo_bound[:, None])
+    hi = np.minimum(i + k + 1, n if hi_bound is None else hi_bound[:, None])
     out = (c[hi] - c[lo]) / (hi - lo)[:, :, None]  # (n, windows, columns)
     return out.reshape(n, len(windows) * m).astype(np.float32)
 
@@ -202,8 +204,6 @@ def _token_table() -> dict[bytes, int]:
 
 
 TOKEN_CAT = _token_table()
-# Bit planes of the per-character flag word counted per line in one pass (see extract_features).
-_COUNT_BITS = ("space", "comma", "pipe", "digit", "junction", "capword", "upper", "lower", "clock", "at")
 N_CONTEXT = len(CONTEXT_COLUMNS)
 N_STAGE1 = len(FEATURE_NAMES) + N_CONTEXT * len(WINDOWS) + 2 + 4
 
@@ -214,31 +214,55 @@ def _empty(lines: list[str], index: np.ndarray) -> LineFeatures:
 
 
 def extract_features(text: str) -> LineFeatures:
-    """Split `text` into lines and compute the stage-1 feature matrix of its non-empty lines.
+    """Split `text` into lines and compute the stage-1 feature matrix of its non-empty lines."""
+    return extract_features_many([text])[0]
 
-    Per-character flags are looked up for the whole document at once (one table lookup over its code
-    points), combined into one bit word per character and counted per line by a single cumulative sum;
-    words are categorised by one dict lookup per token. No per-line Python beyond builtin string methods."""
-    lines = _normalise(text).split("\n")
-    stripped = list(map(str.strip, lines))
+
+def _segment_bounds(doc: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per line: the first line of its document and one past its last (row bounds for windows)."""
+    lo = starts[doc]
+    return lo, lo + counts[doc]
+
+
+def extract_features_many(texts: Sequence[str]) -> list[LineFeatures]:
+    """Stage-1 features of many documents at once (exactly what `extract_features` gives for each).
+
+    The cost at page sizes is numpy's per-call overhead, not arithmetic: every step here runs once over
+    all the documents' lines (and characters), windows and counts stopping at document bounds. Per-
+    character flags come from one table lookup over the code points and are counted per line by one
+    reduceat; words are categorised by one dict lookup per token. No per-line Python beyond builtin
+    string methods; a loop over documents only for the densest prose run and repetition counts."""
+    docs = [_normalise(t).split("\n") for t in texts]
+    nd = len(docs)
+    all_lines = [ln for d in docs for ln in d] if nd != 1 else docs[0]
+    stripped = list(map(str.strip, all_lines))
     slen_all = np.fromiter(map(len, stripped), np.int64, len(stripped))
-    index = np.flatnonzero(slen_all)
-    texts = list(filter(None, stripped))
-    n = len(texts)
+    index_g = np.flatnonzero(slen_all)
+    texts_all = list(filter(None, stripped))
+    n = len(texts_all)
+    line_counts = np.fromiter(map(len, docs), np.int64, nd)
+    line_off = np.concatenate(([0], np.cumsum(line_counts)[:-1])).astype(np.int64)
+    doc = np.repeat(np.arange(nd), line_counts)[index_g] if nd != 1 else np.zeros(n, np.int64)
+    counts = np.bincount(doc, minlength=nd).astype(np.int64)
+    dstart = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
     if n == 0:
-        return _empty(lines, index)
+        return [_empty(d, np.zeros(0, np.int64)) for d in docs]
     f32 = np.float32
-    slen = slen_all[index]
+    slen = slen_all[index_g]
     chars = slen.astype(f32)
-    indent = np.fromiter(map(len, lines), np.int64, len(lines))[index].astype(f32) - chars
-    joined = "\n".join(texts)
-    ascii_text = joined.isascii()
-    if ascii_text:  # most pages: one byte per character, flags from a 128-entry table (stays in cache)
+    indent = np.fromiter(map(len, all_lines), np.int64, len(all_lines))[index_g].astype(f32) - chars
+    joined = "\n".join(texts_all)
+    if joined.isascii():  # most pages: one byte per character, flags from a 128-entry table (stays in cache)
         cps = np.frombuffer(joined.encode("ascii"), np.uint8)
         fl = CHAR_FLAGS_ASCII[cps]
     else:
-        cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)
-        fl = CHAR_FLAGS[np.minimum(cps, 0xFFFF)]  # U+FFFF (a non-character) has no flags: stands for all above
+        b16 = joined.encode("utf-16-le", "surrogatepass")
+        if len(b16) == 2 * len(joined):  # no character outside the BMP: one 16-bit unit per character
+            cps = np.frombuffer(b16, np.uint16)
+            fl = CHAR_FLAGS[cps]
+        else:
+            cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)
+            fl = CHAR_FLAGS[np.minimum(cps, 0xFFFF)]  # U+FFFF (a non-character) has no flags: stands for all above
     ends = np.cumsum(slen + 1) - 1  # position of each line's "\n" (one past its last char)
     starts = ends - slen
     first = fl[starts]
@@ -257,23 +281,18 @@ def extract_features(text: str) -> LineFeatures:
     prev_sp[1:] = space[:-1] | (cps[:-1] == 10)
     clock = np.zeros_like(space)  # "12:45": a digit, a colon, a digit
     clock[1:-1] = (cps[1:-1] == 58) & digit[:-2] & digit[2:]
-    # A sentence glued to what precedes it ("...250,000The state", "Rise?Violence"): a capital right after
-    # a digit or sentence punctuation and followed by a lower-case letter.
-    glued = np.zeros_like(space)
-    glued[1:-1] = up[1:-1] & lowc[2:] & (digit[:-2] | ((fl[:-2] & F_SENTENCE) > 0) | (cps[:-2] == 0x201D))
-    head = (np.arange(len(cps)) - np.repeat(starts, slen + 1)[:len(cps)]) < HEAD_CHARS
     planes = (space, (fl & F_COMMA) > 0, cps == 124, digit, up & prev_low, up & prev_sp, up, lowc, clock,
-              cps == 64, glued, head & space, head & up & prev_sp)
+              cps == 64)
     # Planes stacked as rows: reduceat along the contiguous axis is several times faster than down columns.
     cnt = np.add.reduceat(np.stack(planes).view(np.uint8), starts, axis=1, dtype=np.int32).astype(f32)
-    spaces, commas, nav, dig, junction, capw, upper, lower, clocks, ats, glue, head_sp, head_cap = cnt
+    spaces, commas, nav, dig, junction, capw, upper, lower, clocks, ats = cnt
     upper_share = upper / np.maximum(upper + lower, 1)
     no_space = (chars / (spaces + 1) > NO_SPACE_CHARS_PER_WORD).astype(f32)
     words = np.where(no_space > 0, np.maximum(chars / CJK_CHARS_PER_WORD, 1), spaces + 1).astype(f32)
     end_terminal = (last & F_TERMINAL) > 0
     end_sentence = ((last & F_SENTENCE) > 0) | (((last & F_QUOTE) > 0) & ((second & F_SENTENCE) > 0))
-    # Words of the interface, function words, comment and time words: every token of the document in one pass.
-    heads = "\n".join(map(getitem, texts, repeat(slice(0, TOKEN_PREFIX)))) if slen.max() > TOKEN_PREFIX else joined
+    # Words of the interface, function words, comment and time words: every token in one pass.
+    heads = "\n".join(map(getitem, texts_all, repeat(slice(0, TOKEN_PREFIX)))) if slen.max() > TOKEN_PREFIX else joined
     low = heads.encode("utf8", "surrogatepass").lower().translate(BYTE_TABLE)
     toks = low.replace(b"\n", b" \x01 ").split()
     cats = np.frombuffer(bytes(map(TOKEN_CAT.get, toks, repeat(0))), np.uint8)
@@ -296,49 +315,79 @@ def extract_features(text: str) -> LineFeatures:
             at = np.searchsorted(ends, hits)
             at = at[slen[at] <= CJK_UI_MAX_CHARS]
             ui[at] = np.maximum(ui[at], 1.0)
-    counts = Counter(texts)
-    repeat_ = np.fromiter(map(counts.__getitem__, texts), f32, n)
-    gap = np.diff(index) > 1
-    blank_before = np.concatenate(([True], gap)).astype(f32)
-    blank_after = np.concatenate((gap, [True])).astype(f32)
-    rel = (np.arange(n, dtype=f32) / max(n - 1, 1)).astype(f32)
+    # Repetition within each document.
+    rep_parts = []
+    for a, c in zip(dstart.tolist(), counts.tolist(), strict=True):
+        seg = texts_all[a:a + c]
+        cnt_d = Counter(seg)
+        rep_parts.append(np.fromiter(map(cnt_d.__getitem__, seg), f32, c))
+    repeat_ = np.concatenate(rep_parts) if nd != 1 else rep_parts[0]
+    i_n = np.arange(n)
+    lo_b, hi_b = _segment_bounds(doc, dstart, counts)  # each line's document: rows [lo_b, hi_b)
+    first_in_doc = i_n == lo_b
+    last_in_doc = i_n == hi_b - 1
+    gap = np.diff(index_g) > 1
+    blank_before = (np.concatenate(([True], gap)) | first_in_doc).astype(f32)
+    blank_after = (np.concatenate((gap, [True])) | last_in_doc).astype(f32)
+    nd_lines = counts[doc]
+    rel = ((i_n - lo_b).astype(f32) / np.maximum(nd_lines - 1, 1)).astype(f32)
     long_prose = ((words >= PROSE_MIN_WORDS) & end_sentence).astype(f32)
     # Comment and teaser headers: short lines with a reply/said word, a clock time, or a date.
     short = words <= MARKER_MAX_WORDS
     marker = (short & ((comment > 0) | (clocks > 0) | ((timew > 0) & (dig > 0)))).astype(f32)
-    mcum = np.cumsum(marker)
-    # lines since the last marker line and until the next one (capped): comments follow their headers
-    i_n = np.arange(n)
-    last_mk = np.maximum.accumulate(np.where(marker > 0, i_n, -MARKER_DISTANCE_CAP))
-    next_mk = np.minimum.accumulate(np.where(marker > 0, i_n, n + MARKER_DISTANCE_CAP)[::-1])[::-1]
-    since = np.log1p(np.minimum(i_n - last_mk, MARKER_DISTANCE_CAP))
-    until = np.log1p(np.minimum(next_mk - i_n, MARKER_DISTANCE_CAP))
+    mcum_g = np.cumsum(marker)
+    base = np.concatenate(([0.0], mcum_g))[lo_b]
+    mcum = mcum_g - base
+    mtot = mcum_g[hi_b - 1] - base
+    # lines since the last marker line and until the next one in the document (capped): comments follow
+    # their headers
+    last_mk = np.maximum.accumulate(np.where(marker > 0, i_n, -1))
+    next_mk = np.minimum.accumulate(np.where(marker > 0, i_n, n)[::-1])[::-1]
+    since_raw = np.where(last_mk >= lo_b, i_n - last_mk, MARKER_DISTANCE_CAP)
+    until_raw = np.where(next_mk < hi_b, next_mk - i_n, MARKER_DISTANCE_CAP)
+    since = np.log1p(np.minimum(since_raw, MARKER_DISTANCE_CAP))
+    until = np.log1p(np.minimum(until_raw, MARKER_DISTANCE_CAP))
     log_words = np.log1p(words)
+    wmax = np.maximum.reduceat(words, dstart[counts > 0])
+    words_max = np.repeat(wmax, counts[counts > 0])
     local = np.stack([
         np.log1p(chars), log_words, end_terminal, (last & F_COLON) > 0, (last & F_COMMA) > 0,
         (last & F_DIGIT) > 0, (first & F_BULLET) > 0, (first & F_DIGIT) > 0, (first & F_LOWER) > 0, upper_share,
         np.log1p(indent), commas / words, dig / chars, np.minimum(nav, 5) / 5, ui, ui > 0, stop,
         np.log(repeat_), blank_before, blank_after, rel, no_space, long_prose, end_sentence,
-        np.minimum(junction, 3) / 3, np.minimum(capw / words, 1), words / words.max(),
-        np.full(n, np.log1p(n), f32), comment, timew, np.minimum(clocks, 2) / 2, ats > 0, marker,
-        np.log1p(mcum - marker), np.log1p(mcum[-1] - mcum), since, until,
-        head_cap / (head_sp + 1), np.minimum(glue, 3) / 3,
+        np.minimum(junction, 3) / 3, np.minimum(capw / words, 1), words / words_max,
+        np.log1p(nd_lines).astype(f32), comment, timew, np.minimum(clocks, 2) / 2, ats > 0, marker,
+        np.log1p(mcum - marker), np.log1p(mtot - mcum), since, until,
     ], axis=1).astype(f32)
     # Neighbours: how much prose, how many words, how much UI and comment vocabulary around each line; and
     # the rhythm of line lengths (teasers and comments alternate short headers with prose).
-    ctx = window_means([long_prose, log_words, ui, stop, marker])
+    ctx = window_means([long_prose, log_words, ui, stop, marker], WINDOWS, lo_b, hi_b)
     # Rhythm: the spread of line lengths around the line, and alternation: a line far in length from its
     # neighbour but close to the line two away (headline / summary / headline ..., or commenter / comment /
     # commenter ...), averaged over the neighbourhood.
-    d1 = np.abs(np.diff(log_words, prepend=log_words[0]))
-    d2 = np.abs(log_words - np.concatenate((log_words[:2], log_words[:-2]))[:n])
-    sq, alt = window_means([log_words * log_words, d1 - d2], (RHYTHM_WINDOW,)).T
+    prev1 = np.concatenate((log_words[:1], log_words[:-1]))
+    prev2 = np.concatenate((log_words[:2], log_words[:-2]))[:n]
+    d1 = np.where(i_n - 1 >= lo_b, np.abs(log_words - prev1), 0)
+    d2 = np.where(i_n - 2 >= lo_b, np.abs(log_words - prev2), 0)
+    sq, alt = window_means([log_words * log_words, d1 - d2], (RHYTHM_WINDOW,), lo_b, hi_b).T
     mean_lw = ctx[:, N_CONTEXT * WINDOWS.index(RHYTHM_WINDOW) + CONTEXT_COLUMNS.index("log_words")]
     rhythm = np.sqrt(np.maximum(sq - mean_lw * mean_lw, 0))
     prose_score = np.clip(long_prose * 0.5 + 0.5 * (stop > 0.15) + 0.25 * end_terminal - 0.5 * (ui > 0.2), 0, 1)
-    run, _a, _b = run_features(prose_score, words)
+    run = np.empty((n, 4), f32)
+    for a, c in zip(dstart.tolist(), counts.tolist(), strict=True):
+        if c:
+            run[a:a + c] = run_features(prose_score[a:a + c], words[a:a + c])[0]
     X = np.concatenate([local, ctx, rhythm[:, None], alt[:, None], run], axis=1).astype(f32)
-    return LineFeatures(lines, index, texts, words, ui, repeat_, X, marker)
+    out = []
+    for k in range(nd):
+        a, c = int(dstart[k]), int(counts[k])
+        if c == 0:
+            out.append(_empty(docs[k], np.zeros(0, np.int64)))
+            continue
+        sl = slice(a, a + c)
+        out.append(LineFeatures(docs[k], index_g[sl] - line_off[k], texts_all[sl], words[sl], ui[sl],
+                                repeat_[sl], X[sl], marker[sl]))
+    return out
 
 
 def _runs(body: np.ndarray, weight: np.ndarray, gap: int) -> tuple[np.ndarray, np.ndarray]:
@@ -403,3 +452,79 @@ def stage2_features(feats: LineFeatures, p: np.ndarray) -> np.ndarray:
 
 
 N_STAGE2_EXTRA = len(STAGE2_WINDOWS) + 4 + 10
+
+
+def stage2_features_many(feats: list[LineFeatures], p: np.ndarray) -> np.ndarray:
+    """`stage2_features` of many documents at once: `p` holds their stage-1 probabilities end to end, the
+    result their stage-2 rows end to end (exactly what stage2_features gives for each)."""
+    counts = np.fromiter((len(f.text) for f in feats), np.int64, len(feats))
+    n = int(counts.sum())
+    width = (feats[0].X.shape[1] if feats else N_STAGE1) + N_STAGE2_EXTRA
+    if n == 0:
+        return np.zeros((0, width), np.float32)
+    keep = [f for f in feats if len(f.text)]
+    counts = counts[counts > 0]
+    nd = len(counts)
+    dstart = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+    doc = np.repeat(np.arange(nd), counts)
+    lo_b, hi_b = _segment_bounds(doc, dstart, counts)
+    words = np.concatenate([f.words for f in keep]) if nd > 1 else keep[0].words
+    marker = np.concatenate([f.marker for f in keep]) if nd > 1 else keep[0].marker
+    X = np.concatenate([f.X for f in keep]) if nd > 1 else keep[0].X
+    p = p.astype(np.float32)
+    sm = window_means([p], STAGE2_WINDOWS, lo_b, hi_b)
+    # Densest run of likely body, per document (Kadane's scan does not vectorise across documents).
+    run = np.empty((n, 4), np.float32)
+    ab = np.empty((nd, 2), np.int64)
+    for k, (s0, c) in enumerate(zip(dstart.tolist(), counts.tolist(), strict=True)):
+        run[s0:s0 + c], a_k, b_k = run_features(p[s0:s0 + c], words[s0:s0 + c])
+        ab[k] = (s0 + a_k, s0 + b_k)
+    a, b = ab[doc, 0], ab[doc, 1]
+    i = np.arange(n)
+    cum = np.concatenate(([0], np.cumsum(p < BARRIER_P)))
+    barrier = np.where(i >= b, cum[i] - cum[np.minimum(b, hi_b)], np.where(i < a, cum[a] - cum[i + 1], 0))
+    mk = np.concatenate(([0.0], np.cumsum(marker)))
+    after_markers = np.where(i >= b, mk[i] - mk[np.minimum(b, hi_b)], 0.0)
+    within_markers = np.where((i >= a) & (i < b), mk[i] - mk[a], 0.0)
+    # Runs of likely body within each document; the heaviest one is the document's main run.
+    body = p >= RUN_P
+    idx = np.flatnonzero(body)
+    share = np.zeros(n)
+    is_main = np.zeros(n, np.float32)
+    runs_between = np.zeros(n)
+    if len(idx):
+        new = np.concatenate(([True], (np.diff(idx) > RUN_GAP + 1) | (np.diff(doc[idx]) != 0)))
+        r = np.cumsum(new) - 1
+        first = idx[new]
+        last = idx[np.concatenate((new[1:], [True]))]
+        inside = np.cumsum(np.bincount(first, minlength=n + 1)[:n] - np.bincount(last + 1, minlength=n + 1)[:n]) > 0
+        run_no = np.cumsum(np.bincount(first, minlength=n)[:n]) - 1
+        rid = np.where(inside, run_no, -1)
+        rw = np.bincount(r, weights=(words * p)[idx], minlength=int(r[-1]) + 1)
+        run_doc = doc[first]
+        # the document's first run and its heaviest (the first of equal weights, as argmax)
+        has = np.zeros(nd, bool)
+        has[run_doc] = True
+        seg = np.flatnonzero(np.concatenate(([True], np.diff(run_doc) != 0)))
+        first_run = np.full(nd, -1, np.int64)
+        first_run[run_doc[seg]] = seg
+        best = np.maximum.reduceat(rw, seg)
+        cand = np.flatnonzero(rw == best[np.searchsorted(seg, np.arange(len(rw)), side="right") - 1])
+        main_run = np.full(nd, -1, np.int64)
+        main_run[run_doc[cand][::-1]] = cand[::-1]  # the first candidate per document wins
+        d_has = has[doc]
+        main = main_run[doc]
+        local_main = main - first_run[doc]
+        share = np.where(d_has & (rid >= 0), rw[np.maximum(rid, 0)] / np.maximum(rw[np.maximum(main, 0)], 1e-6), 0.0)
+        is_main = (d_has & (rid == main)).astype(np.float32)
+        rno_g = np.maximum.accumulate(np.where(rid >= 0, rid, -1))
+        rno = np.where(rno_g >= first_run[doc], rno_g - first_run[doc], -1)
+        between = np.abs(rno - local_main) - (rid < 0) * (rno < local_main)
+        runs_between = np.where(d_has, between, 0)
+    prev = np.where(i > lo_b, np.concatenate(([0.0], p[:-1])), 0.0)
+    nxt = np.where(i < hi_b - 1, np.concatenate((p[1:], [0.0])), 0.0)
+    pmax = np.maximum.reduceat(p, dstart)[doc]
+    extra = np.stack([p, prev, nxt, pmax, np.log1p(barrier), np.log1p(after_markers),
+                      np.log1p(within_markers), share, is_main, np.log1p(np.maximum(runs_between, 0))],
+                     axis=1)
+    return np.concatenate([X, sm, run, extra], axis=1).astype(np.float32)

@@ -18,10 +18,10 @@ MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "textmode_model.json
 # Used when no trained model ships (a fresh checkout before training): body = its probability >= this.
 DEFAULT_THRESHOLD = 0.5
 
-# Rows per matrix product: OpenBLAS computes products of m*n*k <= 262144 on the calling thread, and with
-# ~70 inputs and 48 hidden units 64 rows stay below that. Its idle worker threads would otherwise spin and
-# double the CPU time of a corpus job; blocks avoid switching the thread pool per document.
-BLAS_ROWS = 64
+# OpenBLAS computes a product of m*n*k <= BLAS_SINGLE_THREAD_MNK on the calling thread; larger ones wake its
+# worker threads, whose spinning doubles the CPU time of a corpus job. MLP.predict therefore works in row
+# blocks under that size, which is also cheaper than switching the thread pool (threadpoolctl) per document.
+BLAS_SINGLE_THREAD_MNK = 65536 * 4
 
 _lock = threading.Lock()
 _cache: dict[str, LineModel | None] = {}
@@ -44,15 +44,20 @@ class MLP:
         W = (self.scale[:, None] * self.W1).astype(np.float32)
         return W, (self.b1 - (self.mean * self.scale) @ self.W1).astype(np.float32)
 
+    @cached_property
+    def _block_rows(self) -> int:
+        return max(8, BLAS_SINGLE_THREAD_MNK // max(self.W1.shape[0] * self.W1.shape[1], 1))
+
     def predict(self, X: np.ndarray) -> np.ndarray:
         if len(X) == 0:
             return np.zeros(0, np.float32)
         W1, b1 = self._folded
-        if len(X) <= BLAS_ROWS:
+        rows = self._block_rows
+        if len(X) <= rows:
             z = np.maximum(X @ W1 + b1, 0) @ self.W2
         else:
-            z = np.concatenate([np.maximum(X[i:i + BLAS_ROWS] @ W1 + b1, 0) @ self.W2
-                                for i in range(0, len(X), BLAS_ROWS)])
+            z = np.concatenate([np.maximum(X[i:i + rows] @ W1 + b1, 0) @ self.W2
+                                for i in range(0, len(X), rows)])
         z += self.b2
         return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
 
