@@ -75,6 +75,10 @@ def _extract(page: Page, url: str | None, opts: Options, warnings: list[str], ch
         meta = complete_metadata(meta, url=url, body_text="\n".join(b.text for b in result.blocks),
                                  body_blocks=len(result.blocks), link_density=result.link_density)
     status, reason = (OK, None) if result.blocks else ("empty", result.reason or "no main content found")
+    lang = meta.language if meta is not None else None
+    if status == OK and opts.target_language and lang and \
+            lang.split("-")[0].lower() != opts.target_language.split("-")[0].lower():
+        status, reason = "empty", f"the page is in {lang}, not in target_language={opts.target_language}"
     m: dict[str, Any] = {}
     if meta is not None:
         m = {f: getattr(meta, f) for f in meta.__dataclass_fields__ if f in ARTICLE_FIELDS}

@@ -299,3 +299,14 @@ def test_cli_good_page_succeeds(tmp_path: Path) -> None:
     proc = run_cli("extract", str(p), "--format", "markdown")
     assert proc.returncode == 0, proc.stderr.decode()[-1500:]
     assert "several hundred residents walked across it" in proc.stdout.decode()
+
+
+def test_target_language_other_language_is_empty_with_reason() -> None:
+    page = ("<html lang='de'><head><title>Bericht</title></head><body><article><h1>Bericht</h1>"
+            + "<p>Der Gemeinderat hat am Dienstag beschlossen, die Brücke über den Fluss im nächsten Jahr zu "
+              "erneuern, weil die alte Konstruktion nicht mehr sicher ist und die Kosten steigen.</p>" * 4
+            + "</article></body></html>")
+    assert copydesk.extract(page).status == OK
+    art = copydesk.extract(page, target_language="en")
+    assert art.status == EMPTY and "target_language" in (art.reason or "")
+    assert copydesk.extract(page, target_language="de").status == OK
