@@ -100,7 +100,7 @@ class _Walker:
             if not text:
                 continue
             if anc is None:
-                anc = [f[ELEM] for f in self.stack if f[BLOCK]]
+                anc = self.anc()
                 if anc[-1] != fr[ELEM]:
                     anc.append(fr[ELEM])
             s = Seg(text, fr[KIND], fr[NODE].tag, fr, anc)
