@@ -10,6 +10,7 @@ decides between visible dates and bylines. Returns plain fields for `Metadata`."
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import unescape as html_unescape
@@ -863,27 +864,21 @@ def _near_byline(s: Scan) -> tuple[str, ...]:
     for pos, node in s.bylines[:MAX_VISIBLE_BYLINES * 3]:
         if hpos is None or -NEAR_BEFORE <= pos - hpos <= NEAR_AFTER:
             near.append((abs(pos - hpos) * 2 + (pos < hpos) if hpos is not None else pos, node))
-    tried = 0
-    for _, node in sorted(near, key=lambda x: x[0]):
-        if _in_comments(node):
-            continue
-        names = _byline_names(node)
-        tried += 1
-        if names:
-            return names
-        if tried >= MAX_VISIBLE_BYLINES:
-            break
-    return ()
+    return _first_byline_names(node for _, node in sorted(near, key=lambda x: x[0]))
 
 
 def _far_byline(s: Scan) -> tuple[str, ...]:
     """The first author element of the headline's container with a name, beyond the near window
     (an author box after the text); never one in the comments."""
     hpos = s.hpos
+    return _first_byline_names(node for pos, node in s.bylines[:MAX_VISIBLE_BYLINES * 3]
+                               if hpos is None or not -NEAR_BEFORE <= pos - hpos <= NEAR_AFTER)
+
+
+def _first_byline_names(nodes: Iterable[LexborNode]) -> tuple[str, ...]:
+    """The names of the first author element (outside comments) that holds any, trying a few."""
     tried = 0
-    for pos, node in s.bylines[:MAX_VISIBLE_BYLINES * 3]:
-        if hpos is not None and -NEAR_BEFORE <= pos - hpos <= NEAR_AFTER:
-            continue  # tried already
+    for node in nodes:
         if _in_comments(node):
             continue
         names = _byline_names(node)
