@@ -106,6 +106,7 @@ UI_PHRASES = ("sign up", "sign in", "log in", "follow us", "all rights reserved"
               "leggi anche", "читать далее", "weiter lesen", "mehr lesen", "was this page useful",
               "was this article helpful", "was this helpful", "war dieser artikel hilfreich", "war diese seite hilfreich",
               "cet article vous a-t-il été utile", "te ha resultado útil", "ti è stato utile", "была ли статья полезной")
+UI_PHRASE_RE = re.compile("|".join(re.escape(p) for p in UI_PHRASES))
 # A short segment that opens with a UI word and is no sentence ("Share: Facebook Telegram") is a widget.
 WIDGET_MAX_CHARS = 80
 # Posts of a thread (forum, Q&A) repeat one template: prose in the same slot as chosen prose is kept.

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -28,11 +30,14 @@ SAMPLE_CHARS = 400  # word-shape features read this much of a segment
 LONG_SEG = 100  # chars: a "long" segment, when it also ends a sentence
 FLAG_BITS = np.arange(N_FLAGS, dtype=np.int64)
 KIND_INDEX = {k: i for i, k in enumerate(KINDS)}
+DIGIT = re.compile(r"\d")
 
 
 def is_dateline(text: str) -> float:
     """1.0 for a short line that is mostly a date/time ("Nov. 18, 2019 7:04 pm ET"), not a sentence."""
-    return 1.0 if len(text) <= H.DATELINE_MAX_CHARS and text[-1:] not in ".!?。" and H.DATE_TEXT.search(text) else 0.0
+    # every date pattern holds a digit: the cheap test first (most short segments are menu words)
+    return 1.0 if len(text) <= H.DATELINE_MAX_CHARS and text[-1:] not in ".!?。" and DIGIT.search(text) \
+        and H.DATE_TEXT.search(text) else 0.0
 
 
 def is_byline(text: str) -> float:
@@ -49,7 +54,8 @@ def _own(segs: list[Seg]) -> np.ndarray:
         seen[k] = seen.get(k, 0) + 1
         if s.list_id >= 0:
             list_sizes[s.list_id] = list_sizes.get(s.list_id, 0) + 1
-    ui_tokens, ui_phrases, end_punct, copyright_ = H.UI_TOKENS, H.UI_PHRASES, H.END_PUNCT, H.COPYRIGHT
+    ui_tokens, ui_phrases, end_punct, copyright_ = H.UI_TOKENS, H.UI_PHRASE_RE, H.END_PUNCT, H.COPYRIGHT
+    three, first = 3, itemgetter(0)
     log1p = math.log1p
     rows = []
     for s in segs:
@@ -60,18 +66,19 @@ def _own(segs: list[Seg]) -> np.ndarray:
             t.count("!") + t.count("?") + t.count(":")
         words = t.split()
         nw = len(words) or 1
-        lens = [len(w) for w in words]
-        short_words = sum([x <= 3 for x in lens])
-        lower = sum([w[0].islower() for w in words])
+        # map() over C methods: several times faster than comprehensions on the hot path
+        short_words = sum(map(three.__ge__, map(len, words)))
+        lower = sum(map(str.islower, map(first, words)))
         ui = cr = dateline = byline = url = 0.0
         if s.chars <= SHORT_FOR_UI:
             low = text.lower()
-            if not ui_tokens.isdisjoint(low.split()) or any(ph in low for ph in ui_phrases):
+            if not ui_tokens.isdisjoint(low.split()) or ui_phrases.search(low) is not None:
                 ui = 1.0
             if copyright_.search(text):
                 cr = 1.0
             if s.chars <= H.DATELINE_MAX_CHARS:
-                dateline, byline, url = is_dateline(text), is_byline(text), 1.0 if H.URL_TEXT.match(text) else 0.0
+                dateline, byline = is_dateline(text), is_byline(text)
+                url = 1.0 if H.URL_TEXT.match(text) else 0.0
         tag = s.tag
         rows.append((
             log1p(s.chars), log1p(s.words), s.link_chars / (s.chars or 1), punct / c * 10, short_words / nw,
@@ -89,30 +96,38 @@ def _own(segs: list[Seg]) -> np.ndarray:
     return np.hstack([own, kind_1h, flag_bits])
 
 
-def _containers(segs: list[Seg], values: list[float] | None = None) -> tuple[list[list[int]], dict[int, list[float]]]:
-    """Each segment's enclosing elements (nearest first, up to CONTAINER_LEVELS) and per-element sums:
-    chars, link chars, chars of long sentence-ending segments, segment count (and sum of value*chars)."""
-    agg: dict[int, list[float]] = {}
-    ancs: list[list[int]] = []
-    end_punct = H.END_PUNCT
-    for i, s in enumerate(segs):
-        anc = s.anc
-        up = anc[-2:-CONTAINER_LEVELS - 2:-1] if anc and anc[-1] == s.elem else anc[:-CONTAINER_LEVELS - 1:-1]
-        ancs.append(up)
-        ch = s.chars
-        lg = ch if ch >= LONG_SEG and s.text[-1:] in end_punct else 0
-        v = values[i] * ch if values is not None else 0.0
-        for e in up:
-            a = agg.get(e)
-            if a is None:
-                agg[e] = [ch, s.link_chars, lg, 1.0, v]
-            else:
-                a[0] += ch
-                a[1] += s.link_chars
-                a[2] += lg
-                a[3] += 1.0
-                a[4] += v
-    return ancs, agg
+class Containers:
+    """Each segment's enclosing elements (nearest first, up to CONTAINER_LEVELS) as compact indices,
+    so per-element sums are one `np.bincount` rather than a Python loop over segments and levels."""
+
+    __slots__ = ("level", "seg", "elem", "n_elems")
+
+    def __init__(self, segs: list[Seg]) -> None:
+        index: dict[int, int] = {}
+        seg_ix: list[int] = []
+        elem_ix: list[int] = []
+        level = np.full((len(segs), CONTAINER_LEVELS), -1, dtype=np.int64)
+        for i, s in enumerate(segs):
+            anc = s.anc
+            up = anc[-2:-CONTAINER_LEVELS - 2:-1] if anc and anc[-1] == s.elem else anc[:-CONTAINER_LEVELS - 1:-1]
+            for j, e in enumerate(up):
+                k = index.setdefault(e, len(index))
+                level[i, j] = k
+                seg_ix.append(i)
+                elem_ix.append(k)
+        self.level = level
+        self.seg = np.array(seg_ix, dtype=np.int64)
+        self.elem = np.array(elem_ix, dtype=np.int64)
+        self.n_elems = len(index)
+
+    def sums(self, per_seg: np.ndarray) -> np.ndarray:
+        """Per element, the sum of `per_seg` over the segments it encloses."""
+        return np.bincount(self.elem, weights=per_seg[self.seg], minlength=self.n_elems)
+
+    def gather(self, per_elem: np.ndarray) -> np.ndarray:
+        """(n, CONTAINER_LEVELS * k): the k per-element columns of each level's container, 0 where none."""
+        padded = np.vstack([per_elem, np.zeros((1, per_elem.shape[1]))])
+        return padded[self.level].reshape(len(self.level), -1)  # index -1 reads the zero row
 
 
 def _shift(x: np.ndarray, d: int) -> np.ndarray:
@@ -124,36 +139,29 @@ def _shift(x: np.ndarray, d: int) -> np.ndarray:
     return out
 
 
-def features(segs: list[Seg]) -> np.ndarray:
+def features(segs: list[Seg], cont: Containers | None = None) -> np.ndarray:
     """Stage-1 feature matrix: own, container and neighbour features, one row per segment."""
     n = len(segs)
     own = _own(segs)
-    total = float(sum(s.chars for s in segs)) or 1.0
-    max_depth = max(s.depth for s in segs) or 1
-    ancs, agg = _containers(segs)
-    log1p = math.log1p
+    cont = cont or Containers(segs)
+    chars = np.array([s.chars for s in segs], dtype=np.float64)
+    links = np.array([s.link_chars for s in segs], dtype=np.float64)
+    end_punct = H.END_PUNCT
+    longs = np.array([s.chars if s.chars >= LONG_SEG and s.text[-1:] in end_punct else 0 for s in segs],
+                     dtype=np.float64)
+    total = float(chars.sum()) or 1.0
+    c, lc, lg = cont.sums(chars), cont.sums(links), cont.sums(longs)
+    cnt = np.bincount(cont.elem, minlength=cont.n_elems).astype(np.float64)
+    safe = np.where(c > 0, c, 1.0)
     # per element: log chars, link density, long-segment share, log segment count, share of the page
-    stats = {e: (log1p(a[0]), a[1] / (a[0] or 1.0), a[2] / (a[0] or 1.0), log1p(a[3]), a[0] / total)
-             for e, a in agg.items()}
-    empty = (0.0,) * 5
-    width = CONTAINER_LEVELS * 5
-    rows = []
-    offset = 0
-    for i, s in enumerate(segs):
-        row: list[float] = []
-        for e in ancs[i]:
-            row.extend(stats[e])
-        if len(row) < width:
-            row.extend(empty * ((width - len(row)) // 5))
-
-        row.append(s.depth / max_depth)
-        row.append(i / n)
-        row.append(offset / total)
-        offset += s.chars
-        rows.append(row)
-    cont = np.array(rows, dtype=np.float32)
+    stats = np.stack([np.log1p(c), lc / safe, lg / safe, np.log1p(cnt), c / total], axis=1)
+    max_depth = max(s.depth for s in segs) or 1
+    depth = np.array([s.depth for s in segs], dtype=np.float64) / max_depth
+    offset = (np.cumsum(chars) - chars) / total
+    tail = np.stack([depth, np.arange(n) / n, offset], axis=1)
+    cont_f = np.hstack([cont.gather(stats), tail]).astype(np.float32)
     ctx_src = own[:, (0, 2, 3, 7)]  # log chars, link density, punctuation, end punctuation
-    return np.hstack([own, cont, *(_shift(ctx_src, d) for d in NEIGHBOURS)])
+    return np.hstack([own, cont_f, *(_shift(ctx_src, d) for d in NEIGHBOURS)])
 
 
 def best_run(p: np.ndarray, weight: np.ndarray, t: float = 0.5) -> tuple[int, int]:
@@ -170,7 +178,7 @@ def best_run(p: np.ndarray, weight: np.ndarray, t: float = 0.5) -> tuple[int, in
     return best_lo, best_hi
 
 
-def features2(segs: list[Seg], p1: np.ndarray) -> np.ndarray:
+def features2(segs: list[Seg], p1: np.ndarray, cont: Containers | None = None) -> np.ndarray:
     """Stage-2 features: stage-1 probabilities around each segment."""
     n = len(segs)
     chars = np.array([s.chars for s in segs], dtype=np.float32)
@@ -182,22 +190,15 @@ def features2(segs: list[Seg], p1: np.ndarray) -> np.ndarray:
     mass = p1 * chars
     cum = np.cumsum(mass)
     tot = float(cum[-1]) or 1.0
-    ancs, agg = _containers(segs, p1.tolist())
-    width = CONTAINER_LEVELS * 2
-    rows = []
-    for i in range(n):
-        row: list[float] = []
-        for e in ancs[i]:
-            a = agg[e]
-            row.append(a[4] / (a[0] or 1.0))
-            row.append(a[4] / tot)
-        if len(row) < width:
-            row.extend([0.0] * (width - len(row)))
-        rows.append(row)
-    cont = np.array(rows, dtype=np.float32)
+    cont = cont or Containers(segs)
+    c64 = chars.astype(np.float64)
+    c, v = cont.sums(c64), cont.sums(p1.astype(np.float64) * c64)
+    # per container: its probability-weighted share of its own text, and of the page's body mass
+    per_elem = np.stack([v / np.where(c > 0, c, 1.0), v / tot], axis=1)
+    cont_f = cont.gather(per_elem).astype(np.float32)
     run_chars = float(chars[lo:hi + 1].sum()) / (float(chars.sum()) or 1.0) if hi >= lo else 0.0
     cols = [p1[:, None], in_run[:, None], np.minimum(dist, 20)[:, None] / 20, (cum / tot)[:, None],
-            np.full((n, 1), run_chars, dtype=np.float32), cont]
+            np.full((n, 1), run_chars, dtype=np.float32), cont_f]
     cols += [_shift(p1[:, None], d) for d in NEIGHBOURS]
     return np.hstack(cols).astype(np.float32)
 
@@ -239,8 +240,9 @@ def score(segs: list[Seg]) -> None:
     # The matrices are tiny: BLAS threads cost more than they save, and their spinning burns the
     # other cores (a process pool gives the parallelism). One thread, for these calls only.
     with _blas().limit(limits=1, user_api="blas"):
-        p = mlp(m["stage1"], features(segs))
+        cont = Containers(segs)
+        p = mlp(m["stage1"], features(segs, cont))
         if m["stage2"] is not None:
-            p = mlp(m["stage2"], features2(segs, p))
+            p = mlp(m["stage2"], features2(segs, p, cont))
     for s, v in zip(segs, p.tolist(), strict=True):
         s.p = v

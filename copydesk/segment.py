@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from selectolax.lexbor import LexborNode
 
@@ -14,6 +15,7 @@ from . import heuristics as H
 WS = re.compile(r"\s+")
 BR = "\x00"  # stands for <br> in the text buffer (the parser never leaves a NUL in text)
 BR_BREAK = re.compile(r"\x00\s*\x00[\s\x00]*")
+CLASS_CACHE_SIZE = 8192  # class strings recur across pages ("container", a site's template): a pure function
 
 
 class Seg:
@@ -48,6 +50,7 @@ class Seg:
 NODE, ELEM, BLOCK, FLAGS, NEG, POS, NEG_NEAR, POS_NEAR, DEPTH, IS_LINK, KIND, LEVEL, LIST_ID, ORDERED, KLASS = range(15)
 
 
+@lru_cache(maxsize=CLASS_CACHE_SIZE)
 def _class_evidence(sig: str) -> tuple[int, int, int]:
     """(negative hits, positive hits, flag bits) of one element's class/id/role/itemprop string."""
     low = sig.lower()
@@ -73,10 +76,10 @@ class _Walker:
         self.link_chars = 0
         self.links: list[tuple[str, str]] = []
         self.include_links = include_links
-        self.stack: list[tuple] = []
+        self.blocks: list[int] = []  # ids of the open block elements, outermost first
 
     def anc(self) -> list[int]:
-        return [f[ELEM] for f in self.stack if f[BLOCK]]
+        return self.blocks[:]
 
     def add(self, seg: Seg) -> None:
         seg.index = len(self.segs)
@@ -90,9 +93,9 @@ class _Walker:
         if raw.isspace():
             return
         if BR not in raw:
-            parts = [WS.sub(" ", raw).strip()]
+            parts = [" ".join(raw.split())]  # str.split() and the regex \s agree on what is whitespace
         else:  # <br><br> separates paragraphs, a single <br> lines
-            parts = ["\n".join(t for t in (WS.sub(" ", ln).strip() for ln in part.split(BR)) if t)
+            parts = ["\n".join(t for t in (" ".join(ln.split()) for ln in part.split(BR)) if t)
                      for part in BR_BREAK.split(raw)]
         anc = None
         total = len(raw)
@@ -100,7 +103,7 @@ class _Walker:
             if not text:
                 continue
             if anc is None:
-                anc = self.anc()
+                anc = self.blocks[:]
                 if anc[-1] != fr[ELEM]:
                     anc.append(fr[ELEM])
             s = Seg(text, fr[KIND], fr[NODE].tag, fr, anc)
@@ -121,8 +124,9 @@ def segment(body: LexborNode, *, include_images: bool = False, include_links: bo
     elem_count = 0
     list_count = 0
     root = (body, 0, True, 0, 0, 0, 99, 99, 0, False, H.PARAGRAPH, 0, -1, False, "")
-    stack = w.stack
-    stack.append(root)
+    stack = [root]
+    blocks = w.blocks
+    blocks.append(0)
     parent = root
     node: LexborNode | None = body.child
     visited = 0
@@ -197,7 +201,13 @@ def segment(body: LexborNode, *, include_images: bool = False, include_links: bo
                 block = tag in block_tags
                 if block and buf:
                     w.flush(parent)
-                if node.child is not None:
+                child = node.child
+                if child is not None and not block and child.next is None and child.tag == "-text":
+                    # an inline element holding one text node (<em>word</em>): its frame would change nothing
+                    t = child.text_content
+                    if t:
+                        buf.append(t)
+                elif child is not None:
                     elem_count += 1
                     flags = parent[FLAGS] | tag_flags.get(tag, 0) | bits
                     if role:
@@ -218,15 +228,19 @@ def segment(body: LexborNode, *, include_images: bool = False, include_links: bo
                               parent[DEPTH] + 1, parent[IS_LINK], kind, level, list_id, ordered,
                               sig if (neg or pos or bits) else parent[KLASS])
                     stack.append(parent)
+                    if block:
+                        blocks.append(elem_count)
                     descend = True
         if descend:
-            node = node.child
+            node = child
             continue
         nxt = node.next
         while nxt is None and len(stack) > 1:
             fr = stack.pop()
-            if fr[BLOCK] and buf:
-                w.flush(fr)
+            if fr[BLOCK]:
+                if buf:
+                    w.flush(fr)
+                blocks.pop()
             nxt = fr[NODE].next
         parent = stack[-1]
         node = nxt

@@ -81,6 +81,7 @@ SCRIPT_LANG = {"HANGUL": "ko", "HIRAGANA": "ja", "KATAKANA": "ja", "GREEK": "el"
                "SINHALA": "si", "KHMER": "km", "LAO": "lo", "MYANMAR": "my", "ETHIOPIC": "am", "CJK": "zh"}
 SAMPLE_CHARS = 3000
 MIN_SCRIPT_LETTERS = 20  # fewer letters than this say nothing
+NON_LATIN_LETTER = re.compile(r"[^\W\d_\u0000-\u024f]")
 
 
 def normalise_lang(value: str | None) -> str | None:
@@ -96,6 +97,8 @@ def normalise_lang(value: str | None) -> str | None:
 
 
 def _script_language(sample: str) -> str | None:
+    if NON_LATIN_LETTER.search(sample) is None:  # Latin only (the common case): words decide, not script
+        return None
     counts: Counter[str] = Counter()
     letters = 0
     for ch in sample:
@@ -120,19 +123,21 @@ def detect_language(text: str) -> str | None:
     """A base language code ('en', 'de', 'zh' ...) or None when the text is too short or unclear."""
     if not text:
         return None
-    sample = text[:SAMPLE_CHARS * 3]
+    sample = text[:SAMPLE_CHARS]
     lang = _script_language(sample[:SAMPLE_CHARS])
     if lang:
         return lang
-    words = WORD.findall(sample.lower())[:MAX_WORDS]
+    words = WORD.findall(sample.lower().replace("’", "'"))[:MAX_WORDS]
     if len(words) < MIN_WORDS:
         return None
     # a word shared by k languages counts 1/k for each: distinctive words decide between close languages
     hits: dict[str, float] = Counter()  # type: ignore[assignment]
-    for w in words:
-        langs = _WORD_LANGS.get(w.replace("’", "'"), ())
-        for lg in langs:
-            hits[lg] += 1 / len(langs)
+    get = _WORD_LANGS.get
+    for w, k in Counter(words).items():
+        langs = get(w)
+        if langs:
+            for lg in langs:
+                hits[lg] += k / len(langs)
     if not hits:
         return None
     (best, n1), *rest = hits.most_common(2)
