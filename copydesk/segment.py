@@ -136,10 +136,9 @@ def segment(body: LexborNode, *, include_images: bool = False, include_links: bo
         descend = False
         if tag == "-text":
             t = node.text_content
-            if t:
+            # indentation between blocks would only cost an empty flush: a buffer starts with text
+            if t and (buf or not t.isspace()):
                 buf.append(t)
-                if parent[IS_LINK]:
-                    w.link_chars += len(t.strip())
         elif tag == "br":
             buf.append(BR)
         elif tag not in skip and tag != "-comment":
@@ -205,7 +204,7 @@ def segment(body: LexborNode, *, include_images: bool = False, include_links: bo
                 if child is not None and not block and child.next is None and child.tag == "-text":
                     # an inline element holding one text node (<em>word</em>): its frame would change nothing
                     t = child.text_content
-                    if t:
+                    if t and (buf or not t.isspace()):
                         buf.append(t)
                 elif child is not None:
                     elem_count += 1

@@ -70,8 +70,8 @@ MAX_DATELINE_CHARS = 120
 # headline's <article>/<main> (BYLINE_SEL, DATELINE_SEL), and only when the structured sources leave the authors
 # or the date open. Class-name tests are case-insensitive substrings, as sites write "byline",
 # "Byline", "post-author", "autor", "entry-date" ...
-LINK_SEL = ('link[rel~="canonical" i], link[rel~="image_src" i], link[rel~="license" i], link[rel~="next" i], '
-            'link[rel~="prev" i]')
+HEAD_SEL = "meta[content], link[rel], title"
+LINK_RELS = frozenset(("canonical", "image_src", "license"))  # and next/prev: pagination
 MIN_HEAD_METAS = 3  # fewer <meta> in <head> than this: the page may have them in <body>, read them all
 GLOBAL_SEL = 'script[type*="ld+json" i], h1, [itemprop], a[rel]'
 BYLINE_SEL = 'a[rel~="author" i], [class*="aut" i], [class*="byline" i]'
@@ -214,30 +214,37 @@ def _scan(tree: LexborHTMLParser) -> Scan:
 
 
 def _read_head(root: LexborNode, s: Scan, in_head: bool) -> int:
-    """<meta> with content, <title>, and the <link>s that matter, under `root`; returns the
-    number of <meta> read."""
-    metas = root.css("meta[content]")
-    for node in metas:
-        if in_head or not node.attributes.get("itemprop"):  # body microdata is read by the global pass
-            _read_meta(node, s.meta)
-    for node in root.css(LINK_SEL):
-        rel = (node.attributes.get("rel") or "").lower()
-        if "next" in rel or "prev" in rel:
-            s.pagination = True
-        else:
-            s.links.append(node)
-    if s.title is None:
-        node = root.css_first("title")
-        if node is not None:
+    """<meta> with content, <title>, and the <link>s that matter (LINK_RELS), under `root`, in one
+    selector pass; returns the number of <meta> read."""
+    n_meta = 0
+    meta = s.meta
+    for node in root.css(HEAD_SEL):
+        tag = node.tag
+        if tag == "meta":
+            n_meta += 1
+            if in_head or not node.attributes.get("itemprop"):  # body microdata is read by the global pass
+                _read_meta(node, meta)
+        elif tag == "link":
+            rels = (node.attributes.get("rel") or "").lower().split()
+            if "next" in rels or "prev" in rels:
+                s.pagination = True
+            elif any(r in LINK_RELS for r in rels):
+                s.links.append(node)
+        elif s.title is None and tag == "title":
             s.title = norm(node.text(deep=True))
-    return len(metas)
+    return n_meta
 
 
-def _scan_root(s: Scan, root: LexborNode, head: LexborNode | None, *, bylines: bool, dates: bool) -> None:
-    """Bylines and/or datelines (see BYLINE_SEL, DATELINE_SEL) in the headline's container, in
-    document order, with the headline's own position among them (`s.hpos`)."""
-    sel = ", ".join(x for x in (head.tag if head is not None else "", BYLINE_SEL if bylines else "",
-                                DATELINE_SEL if dates else "") if x)
+def _scan_root(s: Scan, root: LexborNode, head: LexborNode | None, *, bylines: bool, dates: bool,
+               tags: bool = False, cats: bool = False) -> None:
+    """One selector pass over the headline's container for what is still wanted: bylines and
+    datelines (see BYLINE_SEL, DATELINE_SEL) in document order with the headline's own position
+    among them (`s.hpos`), and links to tag and category archives (TAG_LINK_SEL, CATEGORY_LINK_SEL)."""
+    sel = ", ".join(x for x in (head.tag if head is not None and (bylines or dates) else "",
+                                BYLINE_SEL if bylines else "", DATELINE_SEL if dates else "",
+                                TAG_LINK_SEL if tags else "", CATEGORY_LINK_SEL if cats else "") if x)
+    if not sel:
+        return
     hid = head.mem_id if head is not None else None
     for i, node in enumerate(root.css(sel)):
         tag = node.tag
@@ -247,19 +254,31 @@ def _scan_root(s: Scan, root: LexborNode, head: LexborNode | None, *, bylines: b
         if tag == "h1":
             continue
         a = node.attributes
-        if tag == "a" and "author" in (a.get("rel") or "").lower():
-            s.bylines.append((i, node))
-            continue
+        if tag == "a":
+            if tags or cats:
+                href = a.get("href")
+                m = TAXONOMY_PATH.search(href) if href else None
+                if m is not None:
+                    rel = (a.get("rel") or "").lower().split()
+                    # rel=tag/category links were found by the global pass
+                    if "tag" not in rel and "category" not in rel and (tags if m.group(2) else cats):
+                        s.taxonomy.append((i, node, m.group(1) is not None))
+                    continue
+            if bylines and "author" in (a.get("rel") or "").lower():
+                s.bylines.append((i, node))
+                continue
         if tag == "time":
-            s.datelines.append((i, node))
+            if dates:
+                s.datelines.append((i, node))
             continue
         cls = a.get("class")
-        if cls:
+        if cls and (bylines or dates):
             # plain substring tests: a regex per element costs more than the selector walk
             low = cls.lower()
             if "author" in low or "autor" in low or "byline" in low:
-                s.bylines.append((i, node))
-            elif ("date" in low or "time" in low or "publi" in low or "posted" in low) \
+                if bylines:
+                    s.bylines.append((i, node))
+            elif dates and ("date" in low or "time" in low or "publi" in low or "posted" in low) \
                     and not NOT_DATE_CLASS.search(low):
                 s.datelines.append((i, node))
 
@@ -423,10 +442,13 @@ def choose_dates(ev: DateEvidence) -> tuple[str | None, str | None]:
         if ev.url and _day(pubs[0]) != ev.url and (
                 any(_day(d) == ev.url for d in pubs[1:]) or not pubs[0].startswith(ev.url[:7])):
             return ev.url, modified
-        for v in top:
-            c = _match(v, mods)
-            if c:
-                return c, modified
+        if not any(_match(d, pubs) for dist, d in ev.near if dist < TEXT_FAR):
+            # the modification date is preferred only when nothing on the page shows the
+            # publication date (a page showing both is dated by its publication)
+            for v in top:
+                c = _match(v, mods)
+                if c:
+                    return c, modified
         return pubs[0], modified
     if ev.url:
         return ev.url, modified
@@ -435,7 +457,7 @@ def choose_dates(ev: DateEvidence) -> tuple[str | None, str | None]:
         if c:
             return c, modified
         # the date written right under the headline picks among the dated elements near it
-        written = [d for dist, d in ev.near if dist == TEXT_NEAR]
+        written = [d for dist, d in sorted(ev.near) if TEXT_NEAR <= dist < TEXT_FAR]
         if written and _day(written[0]) != _day(near[0]):
             for dist, d in sorted(ev.near)[1:NEAR_CONFIRM]:
                 if dist < TEXT_NEAR and _day(d) == _day(written[0]):
@@ -697,7 +719,9 @@ def read(tree: LexborHTMLParser, url: str | None, *, now: datetime | None = None
         declared = html.attributes.get("lang") or html.attributes.get("xml:lang")
     declared = normalise_lang(declared) or normalise_lang(_first(meta, LANG_KEYS)) or \
         normalise_lang(text_of(art.get("inLanguage")))
-    raw_lang = (html.attributes.get("lang") if html is not None else None) or _first(meta, ("og:locale",))
+    # the raw code, region included: en-US pages write dates month first
+    raw_lang = (html is not None and (html.attributes.get("lang") or html.attributes.get("xml:lang"))) or \
+        _first(meta, ("og:locale", "content-language")) or None
 
     # authors: JSON-LD persons, then microdata, meta; else the visible byline nearest the headline;
     # organisations only as a last resort
@@ -757,7 +781,7 @@ def read(tree: LexborHTMLParser, url: str | None, *, now: datetime | None = None
     published, modified = choose_dates(ev)
 
     # description, image
-    description = _plain(_first(meta, DESC_KEYS)) or _plain(text_of(art.get("description"))) or None
+    description = _description(meta) or _plain(text_of(art.get("description"))) or None
     image = _first(meta, IMAGE_KEYS) or url_of(art.get("image")) or image_link
     if image and url:
         image = _absolute(url, image)
@@ -812,15 +836,41 @@ def read(tree: LexborHTMLParser, url: str | None, *, now: datetime | None = None
     }
 
 
+def _description(meta: dict[str, list[str]]) -> str:
+    """The page's summary: og:description first, unless it is so long that it is the opening of
+    the body pasted in rather than a summary, and the page's own <meta name=description> is
+    shorter (measured on trafilatura-eval-dev: og first, then this exception, is the best order)."""
+    og = _first(meta, DESC_KEYS[:1])
+    if og and len(og) > MAX_SUMMARY_CHARS:
+        own = _first(meta, DESC_KEYS[1:2])
+        if own and len(own) < len(og):
+            return _plain(own)
+    return _plain(_first(meta, DESC_KEYS))
+
+
+MAX_SUMMARY_CHARS = 350  # an og:description longer than this is the body's opening, not a summary
+# Inline elements written inside a meta value ("<em>NDR</em>-Recherchen") join their text; any
+# other tag (<br>, <p>) separates words.
+INLINE_TAG = re.compile(r"</?(?:em|i|b|strong|span|a|small|sup|sub|u|mark|abbr|cite|q|code)\b[^>]{0,300}>", re.I)
+# Line breaks between two CJK characters are not spaces: those scripts write no spaces between words.
+CJK_GAP = re.compile(r"(?<=[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef])\s+"
+                     r"(?=[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef])")
+
+
 def _plain(value: str | None) -> str:
-    """Text of a value that may hold markup or entities (descriptions often do)."""
+    """Text of a value that may hold markup or entities (descriptions often do). The parser
+    decoded the attribute once; entities still left are double-encoded ("&amp;#039;", a common
+    CMS slip) and are decoded again: the reader wants the character, not its code."""
     if not value:
         return ""
     if "<" in value:
-        value = TAG_RE.sub(" ", value)
+        value = TAG_RE.sub(" ", INLINE_TAG.sub("", value))
     if "&" in value:
         value = html_unescape(value)
-    return norm(value)
+    value = norm(value)
+    if value and not value.isascii() and CJK_GAP.search(value):
+        value = CJK_GAP.sub("", value)
+    return value
 
 
 def _in_comments(node: LexborNode) -> bool:
@@ -909,31 +959,19 @@ def _scope(head: LexborNode | None, tree: LexborHTMLParser) -> LexborNode | None
     return tree.body
 
 
-def _taxonomy_links(s: Scan, scope: LexborNode | None, *, tags_wanted: bool = True,
-                    cats_wanted: bool = True) -> tuple[list[str], list[str]]:
+def _taxonomy_links(s: Scan) -> tuple[list[str], list[str]]:
     """(tags, categories): the text of rel=tag/category links anywhere, and of links whose path
-    names a tag or category archive inside the headline's container; never in navigation."""
+    names a tag or category archive inside the headline's container (both found by the scans);
+    never in navigation."""
     tags: list[str] = []
     cats: list[str] = []
     cache: dict[int, bool] = {}
-    nodes: list[tuple[LexborNode, bool]] = [(node, is_cat) for _, node, is_cat in s.taxonomy]
-    sel = ", ".join(x for x in (TAG_LINK_SEL if tags_wanted else "", CATEGORY_LINK_SEL if cats_wanted else "") if x)
-    if scope is not None and sel:
-        for node in scope.css(sel):
-            a = node.attributes
-            rel = (a.get("rel") or "").lower().split()
-            if "tag" in rel or "category" in rel:
-                continue  # already found by the scan
-            m = TAXONOMY_PATH.search(a.get("href") or "")
-            if m:
-                nodes.append((node, m.group(1) is not None))
-    for node, is_cat in nodes:
+    for _, node, is_cat in s.taxonomy:
         if _inside_nav(node, cache):
             continue
         text = norm(node.text(deep=True, separator=" "))
-        if not text:
-            continue
-        (cats if is_cat else tags).append(text)
+        if text:
+            (cats if is_cat else tags).append(text)
     return tags, cats
 
 

@@ -53,6 +53,7 @@ MARKER_DISTANCE_CAP = 50
 # Interface phrases of scripts written without spaces, found anywhere in a short line.
 CJK_UI_RE = re.compile("|".join(map(re.escape, CJK_UI)))
 CJK_UI_MAX_CHARS = 40
+CJK_UI_MIN_CP = min(ord(c) for w in CJK_UI for c in w)  # pages without such characters skip the search
 # A line is "prose-like" for the densest-run search when it has this many words and ends a sentence.
 PROSE_MIN_WORDS = 8
 # Penalty per word for non-prose lines in the densest-run search (a few menu lines do not split a body).
@@ -109,32 +110,65 @@ def window_means(cols: list[np.ndarray], windows: tuple[int, ...] = WINDOWS, lo_
                  hi_bound: np.ndarray | None = None) -> np.ndarray:
     """Mean of each column over [i-k, i+k] (clipped at the ends, or at each row's [lo_bound, hi_bound):
     its document's rows), for every i and every k in windows: an (n, len(windows) * len(cols)) matrix
-    (window-major). One cumulative sum and one gather for all windows and columns: the per-call overhead of
-    numpy, not arithmetic, is the cost at page sizes."""
-    x = np.stack(cols, axis=1) if len(cols) > 1 else cols[0][:, None]
-    n, m = x.shape
-    c = np.empty((n + 1, m), np.float64)
-    c[0] = 0
-    np.cumsum(x, axis=0, dtype=np.float64, out=c[1:])
-    i = np.arange(n)[:, None]
-    k = np.asarray(windows)[None, :]
-    lo = np.maximum(i - k, 0 if lo_bound is None else lo_bound[:, None])
-    hi = np.minimum(i + k + 1, n if hi_bound is None else hi_bound[:, None])
-    out = (c[hi] - c[lo]) / (hi - lo)[:, :, None]  # (n, windows, columns)
-    return out.reshape(n, len(windows) * m).astype(np.float32)
+    (window-major). One cumulative sum for all windows and columns; without bounds each window is two
+    shifted slices of it (no gather): numpy's per-call overhead, not arithmetic, is the cost at page sizes."""
+    m = len(cols)
+    n = len(cols[0])
+    kmax = max(windows)
+    # columns as rows (contiguous cumsum), padded by kmax on both sides: c[:, kmax + j] = sum of x[:, :j]
+    c = np.empty((m, n + 1 + 2 * kmax), np.float64)
+    c[:, :kmax + 1] = 0
+    np.cumsum(np.array(cols, np.float64) if m > 1 else cols[0][None].astype(np.float64), axis=1,
+              out=c[:, kmax + 1:kmax + 1 + n])
+    c[:, kmax + 1 + n:] = c[:, kmax + n:kmax + n + 1]
+    out = np.empty((n, len(windows) * m), np.float32)
+    if lo_bound is None and hi_bound is None:
+        for w, k in enumerate(windows):
+            cnt = _window_counts(n, k)
+            out[:, w * m:(w + 1) * m] = ((c[:, kmax + k + 1:kmax + k + 1 + n] - c[:, kmax - k:kmax - k + n]) / cnt).T
+        return out
+    i = _arange(n)
+    lo_b = np.zeros(n, np.int64) if lo_bound is None else lo_bound
+    hi_b = np.full(n, n, np.int64) if hi_bound is None else hi_bound
+    for w, k in enumerate(windows):
+        lo = np.maximum(i - k, lo_b)
+        hi = np.minimum(i + k + 1, hi_b)
+        out[:, w * m:(w + 1) * m] = ((c[:, kmax + hi] - c[:, kmax + lo]) / (hi - lo)).T
+    return out
+
+
+_ARANGE = np.arange(4096)
+# log1p(0), log1p(1), ...: distances are looked up, not computed (a table slice is one cheap call).
+_LOG1P = np.log1p(_ARANGE).astype(np.float32)
+
+
+def _arange(n: int) -> np.ndarray:
+    global _ARANGE, _LOG1P
+    if n > len(_ARANGE) - 2:
+        _ARANGE = np.arange(2 * n + 2)
+        _LOG1P = np.log1p(_ARANGE).astype(np.float32)
+    return _ARANGE[:n]
+
+
+def _window_counts(n: int, k: int) -> np.ndarray:
+    """Rows in [i-k, i+k] clipped to [0, n), for every i."""
+    i = _arange(n)
+    return np.minimum(i + k + 1, n) - np.maximum(i - k, 0)
 
 
 def densest_run(v: np.ndarray) -> tuple[int, int]:
     """[a, b) maximising sum(v[a:b]) (Kadane, vectorised); (0, 0) when every value is <= 0."""
-    if len(v) == 0:
+    n = len(v)
+    if n == 0:
         return 0, 0
-    c = np.concatenate(([0.0], np.cumsum(v, dtype=np.float64)))
+    c = np.empty(n + 1, np.float64)
+    c[0] = 0.0
+    np.cumsum(v, dtype=np.float64, out=c[1:])
     mins = np.minimum.accumulate(c)
-    gain = c - mins
-    b = int(np.argmax(gain))
-    if gain[b] <= 0:
+    b = int(np.argmax(c - mins))
+    if c[b] - mins[b] <= 0:
         return 0, 0
-    a = int(np.flatnonzero(c[: b + 1] == mins[b])[-1])
+    a = b - int(np.argmax(c[b::-1] == mins[b]))  # the last position <= b where the prefix minimum is met
     return a, b
 
 
@@ -144,13 +178,14 @@ def run_features(score: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, int
     n = len(score)
     v = (score - 0.5) * np.maximum(weight, RUN_PENALTY_MIN)
     a, b = densest_run(v)
-    i = np.arange(n)
-    inside = ((i >= a) & (i < b)).astype(np.float32)
-    before = np.log1p(np.maximum(a - i, 0)).astype(np.float32)
-    after = np.log1p(np.maximum(i - b + 1, 0)).astype(np.float32)
+    _arange(n)
+    out = np.zeros((n, 4), np.float32)
+    out[a:b, 0] = 1.0
+    out[:a, 1] = _LOG1P[a:0:-1]  # log1p(a - i)
+    out[b:, 2] = _LOG1P[1:n - b + 1]  # log1p(i - b + 1)
     total = float(weight.sum()) or 1.0
-    share = np.full(n, float(weight[a:b].sum()) / total, dtype=np.float32)
-    return np.stack([inside, before, after, share], axis=1), a, b
+    out[:, 3] = float(weight[a:b].sum()) / total
+    return out, a, b
 
 
 def _char_table() -> np.ndarray:
@@ -206,6 +241,8 @@ def _token_table() -> dict[bytes, int]:
 TOKEN_CAT = _token_table()
 N_CONTEXT = len(CONTEXT_COLUMNS)
 N_STAGE1 = len(FEATURE_NAMES) + N_CONTEXT * len(WINDOWS) + 2 + 4
+# Columns of the joint window means (context columns plus the two rhythm ones, per window) that are features.
+_CTX_COLS = np.array([w * (N_CONTEXT + 2) + j for w in range(len(WINDOWS)) for j in range(N_CONTEXT)])
 
 
 def _empty(lines: list[str], index: np.ndarray) -> LineFeatures:
@@ -309,8 +346,8 @@ def extract_features_many(texts: Sequence[str]) -> list[LineFeatures]:
                             for b in (T_UI, T_STOP, T_COMMENT, T_TIME)], axis=1).astype(f32)
     tok_cnt /= ntok[:, None]
     ui, stop, comment, timew = tok_cnt.T
-    if not joined.isascii():  # interface phrases of scripts without spaces: short lines holding one
-        hits = [m.start() for m in CJK_UI_RE.finditer(joined)]
+    if cps.dtype != np.uint8 and int(cps.max()) >= CJK_UI_MIN_CP:  # interface phrases of scripts without
+        hits = [m.start() for m in CJK_UI_RE.finditer(joined)]  # spaces: short lines holding one
         if hits:
             at = np.searchsorted(ends, hits)
             at = at[slen[at] <= CJK_UI_MAX_CHARS]
@@ -350,7 +387,9 @@ def extract_features_many(texts: Sequence[str]) -> list[LineFeatures]:
     log_words = np.log1p(words)
     wmax = np.maximum.reduceat(words, dstart[counts > 0])
     words_max = np.repeat(wmax, counts[counts > 0])
-    local = np.stack([
+    # Written column by column into the final matrix (a 37-array np.stack costs more than the arithmetic).
+    X = np.empty((n, N_STAGE1), f32)
+    local_cols = (
         np.log1p(chars), log_words, end_terminal, (last & F_COLON) > 0, (last & F_COMMA) > 0,
         (last & F_DIGIT) > 0, (first & F_BULLET) > 0, (first & F_DIGIT) > 0, (first & F_LOWER) > 0, upper_share,
         np.log1p(indent), commas / words, dig / chars, np.minimum(nav, 5) / 5, ui, ui > 0, stop,
@@ -358,26 +397,33 @@ def extract_features_many(texts: Sequence[str]) -> list[LineFeatures]:
         np.minimum(junction, 3) / 3, np.minimum(capw / words, 1), words / words_max,
         np.log1p(nd_lines).astype(f32), comment, timew, np.minimum(clocks, 2) / 2, ats > 0, marker,
         np.log1p(mcum - marker), np.log1p(mtot - mcum), since, until,
-    ], axis=1).astype(f32)
+    )
+    for k, col in enumerate(local_cols):
+        X[:, k] = col
     # Neighbours: how much prose, how many words, how much UI and comment vocabulary around each line; and
     # the rhythm of line lengths (teasers and comments alternate short headers with prose).
-    ctx = window_means([long_prose, log_words, ui, stop, marker], WINDOWS, lo_b, hi_b)
     # Rhythm: the spread of line lengths around the line, and alternation: a line far in length from its
     # neighbour but close to the line two away (headline / summary / headline ..., or commenter / comment /
-    # commenter ...), averaged over the neighbourhood.
+    # commenter ...), averaged over the neighbourhood. All window means in one call.
     prev1 = np.concatenate((log_words[:1], log_words[:-1]))
     prev2 = np.concatenate((log_words[:2], log_words[:-2]))[:n]
     d1 = np.where(i_n - 1 >= lo_b, np.abs(log_words - prev1), 0)
     d2 = np.where(i_n - 2 >= lo_b, np.abs(log_words - prev2), 0)
-    sq, alt = window_means([log_words * log_words, d1 - d2], (RHYTHM_WINDOW,), lo_b, hi_b).T
-    mean_lw = ctx[:, N_CONTEXT * WINDOWS.index(RHYTHM_WINDOW) + CONTEXT_COLUMNS.index("log_words")]
-    rhythm = np.sqrt(np.maximum(sq - mean_lw * mean_lw, 0))
+    bounds = (None, None) if nd == 1 else (lo_b, hi_b)
+    wm = window_means([long_prose, log_words, ui, stop, marker, log_words * log_words, d1 - d2], WINDOWS, *bounds)
+    nl = len(FEATURE_NAMES)
+    X[:, nl:nl + N_CONTEXT * len(WINDOWS)] = wm[:, _CTX_COLS]
+    r0 = len(CONTEXT_COLUMNS) + 2
+    rw = WINDOWS.index(RHYTHM_WINDOW) * r0
+    sq, alt = wm[:, rw + N_CONTEXT], wm[:, rw + N_CONTEXT + 1]
+    mean_lw = wm[:, rw + CONTEXT_COLUMNS.index("log_words")]
+    c0 = nl + N_CONTEXT * len(WINDOWS)
+    X[:, c0] = np.sqrt(np.maximum(sq - mean_lw * mean_lw, 0))
+    X[:, c0 + 1] = alt
     prose_score = np.clip(long_prose * 0.5 + 0.5 * (stop > 0.15) + 0.25 * end_terminal - 0.5 * (ui > 0.2), 0, 1)
-    run = np.empty((n, 4), f32)
     for a, c in zip(dstart.tolist(), counts.tolist(), strict=True):
         if c:
-            run[a:a + c] = run_features(prose_score[a:a + c], words[a:a + c])[0]
-    X = np.concatenate([local, ctx, rhythm[:, None], alt[:, None], run], axis=1).astype(f32)
+            X[a:a + c, c0 + 2:c0 + 6] = run_features(prose_score[a:a + c], words[a:a + c])[0]
     out = []
     for k in range(nd):
         a, c = int(dstart[k]), int(counts[k])
