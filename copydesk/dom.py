@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 from selectolax.lexbor import LexborHTMLParser
 
 # lexbor's tree builder is quadratic in the depth of nested block elements (100,000 nested <div>
@@ -10,6 +11,7 @@ from selectolax.lexbor import LexborHTMLParser
 MAX_DEPTH = 1500
 DEPTH_CHECK_MIN_TAGS = 4000  # below this many tags the depth cannot hurt
 TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*?(/?)>")
+LT, SLASH = ord("<"), ord("/")
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 
@@ -46,12 +48,25 @@ def cap_depth(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, bool]:
     return "".join(out), True
 
 
+def depth_bound(data: bytes) -> int:
+    """`cap_depth`'s depth, bounded from above in C speed: every `<x` opens and every `</` closes (void
+    elements and `<` in scripts only raise it), so only pages that may be too deep pay the exact scan."""
+    b = np.frombuffer(data, dtype=np.uint8)
+    at = np.flatnonzero(b[:-1] == LT) + 1  # the byte after each "<"
+    nxt = b[at] | 0x20  # lower case
+    steps = ((nxt >= ord("a")) & (nxt <= ord("z"))).astype(np.int32) - (b[at] == SLASH)
+    total = np.cumsum(steps)
+    depth = total - np.minimum(np.minimum.accumulate(total), 0)  # a stray closer never goes below zero
+    return int(depth.max(initial=0))
+
+
 def parse(html: str, utf8: bytes | None = None) -> tuple[LexborHTMLParser, list[str]]:
     """Parse a decoded page (from its UTF-8 bytes when given: lexbor skips re-encoding the str);
     returns the tree and warnings."""
     warnings: list[str] = []
-    if utf8 is not None and utf8.count(b"<") < DEPTH_CHECK_MIN_TAGS:
-        return LexborHTMLParser(utf8), warnings
+    data = utf8 if utf8 is not None else html.encode("utf-8", "surrogatepass")
+    if data.count(b"<") < DEPTH_CHECK_MIN_TAGS or depth_bound(data) <= MAX_DEPTH:
+        return LexborHTMLParser(data if utf8 is not None else html), warnings
     html, changed = cap_depth(html)
     if changed:
         warnings.append(f"elements nested deeper than {MAX_DEPTH} levels were flattened")

@@ -162,6 +162,19 @@ def test_deeply_nested_html_finishes() -> None:
     assert any("nested" in w for w in out["warnings"]), out["warnings"]
 
 
+def test_depth_bound_never_below_the_exact_scan() -> None:
+    from copydesk.dom import MAX_DEPTH, cap_depth, depth_bound
+
+    cases = ["<div>" * 2000 + "x" + "</div>" * 2000, "</div>" * 3000 + "<div>" * 1600,
+             "<p>a<br><img src=x></p>" * 3000, "<ul>" + "<li>item" * 2500 + "</ul>"]
+    for html in cases:
+        bound = depth_bound(html.encode())
+        capped, changed = cap_depth(html)
+        # the fast test lets a page through only when the exact scan would not have flattened it
+        assert changed <= (bound > MAX_DEPTH), html[:40]
+    assert depth_bound(b"<div><p>a</p></div>" * 5000) <= 2
+
+
 BIG = """
     import json, copydesk
     # numbered paragraphs: identical ones would read as repeated boilerplate, which is another test
