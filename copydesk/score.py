@@ -74,11 +74,12 @@ def _own(segs: list[Seg]) -> np.ndarray:
             low = text.lower()
             if not ui_tokens.isdisjoint(low.split()) or ui_phrases.search(low) is not None:
                 ui = 1.0
-            if copyright_.search(text):
+            # the regexes run only where their literal parts occur (most short segments are menu words)
+            if ("©" in text or "(" in text or "&" in text) and copyright_.search(text):
                 cr = 1.0
             if s.chars <= H.DATELINE_MAX_CHARS:
                 dateline, byline = is_dateline(text), is_byline(text)
-                url = 1.0 if H.URL_TEXT.match(text) else 0.0
+                url = 1.0 if ("://" in text or "www." in low) and H.URL_TEXT.match(text) else 0.0
         tag = s.tag
         rows.append((
             log1p(s.chars), log1p(s.words), s.link_chars / (s.chars or 1), punct / c * 10, short_words / nw,

@@ -37,8 +37,8 @@ class Metadata:
     # schema.org types seen on the page (lower case), and the og:type as "og:<type>": the
     # structured hints for `page_type`
     schema_types: tuple[str, ...] = ()
-    # body hints for `page_type`: headings that are links (teaser cards; counted only on pages not
-    # typed as articles), and pagination (<link rel=next/prev>, ?page=N or /page/N in the URL)
+    # body hints for `page_type`: headings that are links (teaser cards; counted only on paginated
+    # pages not typed as articles), and pagination (<link rel=next/prev>, ?page=N or /page/N in the URL)
     teasers: int = 0
     paginated: bool = False
 

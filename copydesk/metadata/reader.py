@@ -246,41 +246,46 @@ def _scan_root(s: Scan, root: LexborNode, head: LexborNode | None, *, bylines: b
     if not sel:
         return
     hid = head.mem_id if head is not None else None
-    for i, node in enumerate(root.css(sel)):
+    htag = head.tag if head is not None and (bylines or dates) else None
+    words = (("aut", "byline") if bylines else ()) + (("date", "time", "publi") if dates else ())
+    pos = -1  # the index among the byline/dateline pass's own elements (taxonomy links not counted)
+    for node in root.css(sel):
         tag = node.tag
+        a = node.attributes
+        if tag == "a" and (tags or cats):
+            href = a.get("href")
+            m = TAXONOMY_PATH.search(href) if href else None
+            if m is not None:
+                rel = (a.get("rel") or "").lower().split()
+                # rel=tag/category links were found by the global pass
+                if "tag" not in rel and "category" not in rel and (tags if m.group(2) else cats):
+                    s.taxonomy.append((pos, node, m.group(1) is not None))
+                continue
+        cls = a.get("class")
+        low = cls.lower() if cls else ""
+        rel_author = bylines and tag == "a" and "author" in (a.get("rel") or "").lower()
+        if not (rel_author or tag == htag or (dates and tag == "time") or any(w in low for w in words)):
+            continue  # matched only by a taxonomy selector
+        pos += 1
         if hid is not None and s.hpos is None and node.mem_id == hid:
-            s.hpos = i
+            s.hpos = pos
             continue
         if tag == "h1":
             continue
-        a = node.attributes
-        if tag == "a":
-            if tags or cats:
-                href = a.get("href")
-                m = TAXONOMY_PATH.search(href) if href else None
-                if m is not None:
-                    rel = (a.get("rel") or "").lower().split()
-                    # rel=tag/category links were found by the global pass
-                    if "tag" not in rel and "category" not in rel and (tags if m.group(2) else cats):
-                        s.taxonomy.append((i, node, m.group(1) is not None))
-                    continue
-            if bylines and "author" in (a.get("rel") or "").lower():
-                s.bylines.append((i, node))
-                continue
-        if tag == "time":
-            if dates:
-                s.datelines.append((i, node))
+        if rel_author:
+            s.bylines.append((pos, node))
             continue
-        cls = a.get("class")
-        if cls and (bylines or dates):
+        if tag == "time":
+            s.datelines.append((pos, node))
+            continue
+        if low:
             # plain substring tests: a regex per element costs more than the selector walk
-            low = cls.lower()
             if "author" in low or "autor" in low or "byline" in low:
                 if bylines:
-                    s.bylines.append((i, node))
+                    s.bylines.append((pos, node))
             elif dates and ("date" in low or "time" in low or "publi" in low or "posted" in low) \
                     and not NOT_DATE_CLASS.search(low):
-                s.datelines.append((i, node))
+                s.datelines.append((pos, node))
 
 
 def _first(meta: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:
@@ -744,11 +749,15 @@ def read(tree: LexborHTMLParser, url: str | None, *, now: datetime | None = None
     ev = _structured_dates(s, art, ld, url, canonical, now)
     need_byline = not authors or all(" " not in a for a in authors)
     need_date = needs_dateline(ev)
+    # tags and categories from the structured sources; links to tag and category archives are
+    # searched (in the same pass as bylines and datelines) only when those have none
+    tags, categories = _structured_terms(meta, md, art)
     visible: tuple[str, ...] = ()
-    if need_byline or need_date:
+    if need_byline or need_date or not tags or not categories:
         scope = _scope(head, tree)
         if scope is not None:
-            _scan_root(s, scope, head, bylines=need_byline, dates=need_date)
+            _scan_root(s, scope, head, bylines=need_byline, dates=need_date, tags=not tags, cats=not categories)
+    if need_byline or need_date:
         # the text right after the headline: its dateline and byline
         after = _walk_text(head, True, TEXT_AFTER_CHARS) if head is not None else ""
         near = _element_dates(s, now, raw_lang) if need_date else []
@@ -786,28 +795,9 @@ def read(tree: LexborHTMLParser, url: str | None, *, now: datetime | None = None
     if image and url:
         image = _absolute(url, image)
 
-    # tags and categories
-    tags_raw: list[str] = []
-    for k in TAG_KEYS:
-        if meta.get(k):
-            tags_raw += meta[k]
-    if not tags_raw and art.get("keywords"):
-        tags_raw = strings_of(art.get("keywords"))
-    if not tags_raw and md.get("keywords"):
-        tags_raw = [_node_value(n) for _, n in md["keywords"]]
-    cats_raw: list[str] = strings_of(art.get("articleSection")) if art else []
-    if not cats_raw:
-        for k in SECTION_KEYS:
-            if meta.get(k):
-                cats_raw += meta[k]
-                break
-    if not cats_raw and md.get("articlesection"):
-        cats_raw = [_node_value(n) for _, n in md["articlesection"]]
-    tags = _clean_terms(_split_list(tags_raw))
-    categories = _clean_terms(_split_list(cats_raw))
+    # tags and categories: the archive links, else the post container's class names
     if not tags or not categories:
-        scope = _scope(head, tree)
-        link_tags, link_cats = _taxonomy_links(s, scope, tags_wanted=not tags, cats_wanted=not categories)
+        link_tags, link_cats = _taxonomy_links(s)
         tags = tags or _clean_terms(link_tags)
         categories = categories or _clean_terms(link_cats)
         if not categories or not tags:
@@ -819,13 +809,14 @@ def read(tree: LexborHTMLParser, url: str | None, *, now: datetime | None = None
 
     lic = _license(s, art or None)
 
-    # page type hints: a page that is not typed as an article is counted for teaser headings
-    # (headings that are links: the cards of a listing) and pagination
+    # page type hints: a paginated page that is not typed as an article is counted for teaser
+    # headings (headings that are links: the cards of a listing); `page_type` reads the count
+    # only together with pagination, so other pages spare the walk
     og_type = (_first(meta, ("og:type",)) or "").strip().lower()[:MAX_OG_TYPE]
-    teasers = 0
-    if not (ld.types & ARTICLE_TYPES) and og_type != "article":
-        teasers = len(tree.css(TEASER_SEL))
     paginated = s.pagination or bool(url and PAGED_URL.search(url))
+    teasers = 0
+    if paginated and not (ld.types & ARTICLE_TYPES) and og_type != "article":
+        teasers = len(tree.css(TEASER_SEL))
     return {
         "title": title, "authors": authors, "date_published": published, "date_modified": modified,
         "sitename": sitename, "description": description, "image": image, "tags": tags, "categories": categories,
@@ -855,6 +846,28 @@ INLINE_TAG = re.compile(r"</?(?:em|i|b|strong|span|a|small|sup|sub|u|mark|abbr|c
 # Line breaks between two CJK characters are not spaces: those scripts write no spaces between words.
 CJK_GAP = re.compile(r"(?<=[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef])\s+"
                      r"(?=[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef])")
+
+
+def _structured_terms(meta: dict[str, list[str]], md: dict[str, list[tuple[int, LexborNode]]],
+                      art: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(tags, categories) from <meta>, JSON-LD and microdata."""
+    tags_raw: list[str] = []
+    for k in TAG_KEYS:
+        if meta.get(k):
+            tags_raw += meta[k]
+    if not tags_raw and art.get("keywords"):
+        tags_raw = strings_of(art.get("keywords"))
+    if not tags_raw and md.get("keywords"):
+        tags_raw = [_node_value(n) for _, n in md["keywords"]]
+    cats_raw: list[str] = strings_of(art.get("articleSection")) if art else []
+    if not cats_raw:
+        for k in SECTION_KEYS:
+            if meta.get(k):
+                cats_raw += meta[k]
+                break
+    if not cats_raw and md.get("articlesection"):
+        cats_raw = [_node_value(n) for _, n in md["articlesection"]]
+    return _clean_terms(_split_list(tags_raw)), _clean_terms(_split_list(cats_raw))
 
 
 def _plain(value: str | None) -> str:

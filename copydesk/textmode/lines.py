@@ -460,41 +460,56 @@ def stage2_features(feats: LineFeatures, p: np.ndarray) -> np.ndarray:
     """Stage-2 inputs: the stage-1 matrix plus the stage-1 probability smoothed over neighbours, the
     line's place relative to the densest run of likely-body lines, and document-level structure: the
     run of likely body the line belongs to (its weight against the main run's, how many runs lie
-    between), and the comment/teaser markers between the main run and the line."""
+    between), and the comment/teaser markers between the main run and the line. Written into one
+    preallocated matrix with slices (few numpy calls: their overhead is the cost at page sizes)."""
     n = len(p)
+    d = feats.X.shape[1]
+    out = np.empty((n, d + N_STAGE2_EXTRA), np.float32)
     if n == 0:
-        return np.zeros((0, feats.X.shape[1] + N_STAGE2_EXTRA), np.float32)
-    p = p.astype(np.float32)
-    sm = window_means([p], STAGE2_WINDOWS)
+        return out
+    p = p.astype(np.float32, copy=False)
+    out[:, :d] = feats.X
+    c = d + len(STAGE2_WINDOWS)
+    out[:, d:c] = window_means([p], STAGE2_WINDOWS)
     run, a, b = run_features(p, feats.words)
-    i = np.arange(n)
+    out[:, c:c + 4] = run
+    e = c + 4  # the extra columns: p, prev, next, max, barrier, after/within markers, run share, main, between
+    _arange(n)
+    out[:, e] = p
+    out[0, e + 1] = 0.0
+    out[1:, e + 1] = p[:-1]
+    out[:-1, e + 2] = p[1:]
+    out[n - 1, e + 2] = 0.0
+    out[:, e + 3] = p.max()
     # Barrier: how many clearly-not-body lines lie between the line and the densest run ("Related",
     # "Comments", share buttons ... separate an article from the prose that follows it).
-    cum = np.concatenate(([0], np.cumsum(p < BARRIER_P)))
-    barrier = np.where(i >= b, cum[i] - cum[min(b, n)], np.where(i < a, cum[a] - cum[i + 1], 0))
+    cum = np.zeros(n + 1, np.int64)
+    np.cumsum(p < BARRIER_P, out=cum[1:])
+    barrier = np.zeros(n, np.int64)
+    barrier[b:] = cum[b:n] - cum[b]
+    barrier[:a] = cum[a] - cum[1:a + 1]
+    out[:, e + 4] = _LOG1P[barrier]
     # Comment / teaser headers between the densest run and the line (after it) or within the run before it.
-    mk = np.concatenate(([0.0], np.cumsum(feats.marker)))
-    after_markers = np.where(i >= b, mk[i] - mk[min(b, n)], 0.0)
-    within_markers = np.where((i >= a) & (i < b), mk[i] - mk[a], 0.0)
+    mk = np.zeros(n + 1, np.int64)
+    np.cumsum(feats.marker > 0, out=mk[1:])
+    after = np.zeros(n, np.int64)
+    after[b:] = mk[b:n] - mk[b]
+    out[:, e + 5] = _LOG1P[after]
+    within = np.zeros(n, np.int64)
+    within[a:b] = mk[a:b] - mk[a]
+    out[:, e + 6] = _LOG1P[within]
     # Runs of likely body: the line's run against the heaviest one.
     rid, rw = _runs(p >= RUN_P, feats.words * p, RUN_GAP)
     if len(rw):
         main = int(np.argmax(rw))
-        share = np.where(rid >= 0, rw[np.maximum(rid, 0)] / max(float(rw[main]), 1e-6), 0.0)
-        is_main = (rid == main).astype(np.float32)
+        out[:, e + 7] = np.where(rid >= 0, rw[np.maximum(rid, 0)] / max(float(rw[main]), 1e-6), 0.0)
+        out[:, e + 8] = rid == main
         # runs between the line's run (or its position) and the main run
         rno = np.maximum.accumulate(np.where(rid >= 0, rid, -1))
-        runs_between = np.abs(rno - main) - (rid < 0) * (rno < main)
+        out[:, e + 9] = _LOG1P[np.maximum(np.abs(rno - main) - (rid < 0) * (rno < main), 0)]
     else:
-        share = np.zeros(n)
-        is_main = np.zeros(n, np.float32)
-        runs_between = np.zeros(n)
-    prev = np.concatenate(([0.0], p[:-1])).astype(np.float32)
-    nxt = np.concatenate((p[1:], [0.0])).astype(np.float32)
-    extra = np.stack([p, prev, nxt, np.full(n, float(p.max())), np.log1p(barrier), np.log1p(after_markers),
-                      np.log1p(within_markers), share, is_main, np.log1p(np.maximum(runs_between, 0))],
-                     axis=1)
-    return np.concatenate([feats.X, sm, run, extra], axis=1).astype(np.float32)
+        out[:, e + 7:e + 10] = 0.0
+    return out
 
 
 N_STAGE2_EXTRA = len(STAGE2_WINDOWS) + 4 + 10

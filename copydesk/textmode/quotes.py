@@ -51,6 +51,8 @@ def find_quotes(paragraphs: list[str]) -> list[Quote]:
         return subj
 
     for para in paragraphs:
+        if '"' not in para and "“" not in para:  # most paragraphs: skip the (slow) regex scan
+            continue
         for m in QUOTE_SPAN.finditer(para):
             text = m.group(1).strip().rstrip(",")
             if len(text.split()) < QUOTE_MIN_WORDS:
