@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from . import dom, score, select
-from .article import ERROR, OK, TIMEOUT, Article, failed
+from .article import ERROR, OK, PARAGRAPH, QUOTE, TIMEOUT, Article, failed
 from .decode import Page, PageError, load
 from .metadata import complete_metadata, extract_metadata
 from .options import Options
+from .quotes import find_quotes
 from .segment import segment
 
 ARTICLE_FIELDS = frozenset(f.name for f in fields(Article))
@@ -79,6 +80,9 @@ def _extract(page: Page, url: str | None, opts: Options, warnings: list[str], ch
     if status == OK and opts.target_language and lang and \
             lang.split("-")[0].lower() != opts.target_language.split("-")[0].lower():
         status, reason = "empty", f"the page is in {lang}, not in target_language={opts.target_language}"
+    quotes = ()
+    if opts.with_quotes and status == OK:
+        quotes = tuple(find_quotes([b.text for b in result.blocks if b.kind in (PARAGRAPH, QUOTE)], language=lang))
     m: dict[str, Any] = {}
     if meta is not None:
         m = {f: getattr(meta, f) for f in meta.__dataclass_fields__ if f in ARTICLE_FIELDS}
@@ -86,5 +90,5 @@ def _extract(page: Page, url: str | None, opts: Options, warnings: list[str], ch
     else:
         m["title"] = result.title
     return Article(status=status, url=url, blocks=result.blocks, captions=result.captions,
-                   comments=result.comments if opts.include_comments else (), reason=reason,
+                   comments=result.comments if opts.include_comments else (), reason=reason, quotes=quotes,
                    warnings=tuple(warnings), **m)

@@ -33,7 +33,7 @@ LABEL_MIN_SHARE = 0.5
 # Per-dataset sample weights: cleaneval's gold is all running text, not only the article.
 SET_WEIGHT = {"dragnet": 1.0, "cleaneval": 0.15, "trafilatura-eval-dev": 1.5}
 HIDDEN = 64
-EPOCHS = 20
+EPOCHS = 30
 BATCH = 2048
 LR = 3e-3
 SEED = 7

@@ -24,7 +24,7 @@ from typing import Any
 from .common import Section
 from .report import REPO_ROOT, header, run_info, run_stamp
 
-SECTIONS = ("body", "meta", "text", "corpus", "memory")
+SECTIONS = ("body", "meta", "text", "quotes", "corpus", "memory")
 DEFAULT_SHARED = REPO_ROOT.parent / "shared"
 
 

@@ -53,6 +53,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-markdown", action="store_true", help="leave the markdown column empty")
     p.add_argument("--favor", choices=FAVOR, default="balanced")
     p.add_argument("--include-comments", action="store_true")
+    p.add_argument("--quotes", action="store_true", help="fill the quotes column: who said what (costs CPU time)")
     p.add_argument("--dedup", choices=("none", "exact", "near"), default="none",
                    help="after the run, list duplicates in OUT/_dedup/: exact (same normalised body) or "
                         "near (MinHash LSH, also exact)")
@@ -73,7 +74,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     if args.timeout is not None and args.timeout <= 0:
         raise ValueError("--timeout must be positive")
     opts = Options(favor=args.favor, include_comments=args.include_comments, max_bytes=args.max_bytes,
-                   timeout=args.timeout)
+                   timeout=args.timeout, with_quotes=args.quotes)
     work = WorkConfig(mode=args.mode, engine=args.extractor, options=opts, markdown=not args.no_markdown,
                       output=args.format, dedup=args.dedup if args.dedup != "none" else "none",
                       num_perm=DEFAULT_NUM_PERM)

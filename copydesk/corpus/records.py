@@ -38,10 +38,12 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("language", "string"),
     ("captions", "list<string>"),
     ("comments", "list<string>"),
+    ("quotes", "list<quote>"),       # who said what (with --quotes): {text, speaker, role, cue}
     ("warnings", "list<string>"),
     ("body_hash", "string"),      # hash of the normalised body (with --dedup), else null
     ("minhash", "binary"),        # MinHash signature, uint32 little-endian (with --dedup near), else null
 )
+QUOTE_FIELDS = ("text", "speaker", "role", "cue")
 COLUMN_NAMES = tuple(name for name, _ in COLUMNS)
 LIST_COLUMNS = frozenset(name for name, kind in COLUMNS if kind.startswith("list"))
 # Article attributes copied to the row as they are (tuples become lists).
@@ -55,7 +57,8 @@ def arrow_schema() -> Any:
     import pyarrow as pa
 
     kinds = {"string": pa.string(), "int64": pa.int64(), "int32": pa.int32(), "binary": pa.binary(),
-             "list<string>": pa.list_(pa.string())}
+             "list<string>": pa.list_(pa.string()),
+             "list<quote>": pa.list_(pa.struct([(f, pa.string()) for f in QUOTE_FIELDS]))}
     return pa.schema([pa.field(name, kinds[kind]) for name, kind in COLUMNS])
 
 

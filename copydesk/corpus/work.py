@@ -16,7 +16,7 @@ from typing import Any
 
 from ..article import ERROR, OK, STATUSES
 from ..options import Options
-from .records import ARTICLE_FIELDS, InputRecord, arrow_schema, base_row
+from .records import ARTICLE_FIELDS, QUOTE_FIELDS, InputRecord, arrow_schema, base_row
 
 MODES = ("html", "text")
 OUTPUTS = ("parquet", "jsonl")
@@ -151,6 +151,7 @@ def _fill(row: dict[str, Any], result: Any, cfg: WorkConfig) -> None:
     for name in ARTICLE_FIELDS:
         v = getattr(result, name)
         row[name] = list(v) if isinstance(v, tuple) else v
+    row["quotes"] = [{f: getattr(q, f) for f in QUOTE_FIELDS} for q in result.quotes]
     row["text"] = result.text
     row["markdown"] = result.markdown if cfg.markdown else None
     if result.url and not row["url"]:

@@ -341,7 +341,7 @@ def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | Non
     lo, hi = max(first_body - roles.TITLE_LOOKBACK, 0), min(last_body + 3, n)
     # Candidates first (a caption ends with its credit or opens with a label; a bio is a capitalised
     # prose line in or after the body), so the grammar runs on few lines.
-    cap_cand = {i for i, s in enumerate(lines[lo:hi], lo) if s[-1] == ")" or ":" in s[:40]}
+    cap_cand = {i for i, s in enumerate(lines[lo:hi], lo) if s[-1] == ")" or s.find(":", 0, 40) >= 0}
     bio_start = max(lo, first_body)
     bio_cand = {i for i in (np.flatnonzero(feats.words[bio_start:hi] >= PROSE_MIN_WORDS) + bio_start).tolist()
                 if lines[i][0].isupper()}

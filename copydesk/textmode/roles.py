@@ -73,6 +73,9 @@ def is_caption(line: str) -> bool:
 
 def bio_author(line: str) -> str | None:
     """The person a bio line describes ("X is the paper's correspondent ..." -> "X"), else None."""
+    w = line.split(None, 2)
+    if len(w) < 3 or not ("A" <= w[1][0] <= "Z"):  # a bio opens with a name of >= 2 capitalised words
+        return None
     m = BIO_IS.match(line) or BIO_COVERS.match(line)
     if not m:
         return None
@@ -84,7 +87,7 @@ def bio_author(line: str) -> str | None:
 
 def byline_authors(line: str) -> list[str]:
     """Names in a byline ("By Jane Doe and John Roe"), else []."""
-    if len(line.split()) > BYLINE_MAX_WORDS:
+    if len(line.split(None, BYLINE_MAX_WORDS)) > BYLINE_MAX_WORDS:  # maxsplit: long lines are not split whole
         return []
     m = BYLINE.match(line.strip())
     if not m:

@@ -25,7 +25,8 @@ from ..records import COLUMNS, InputRecord, arrow_schema
 from ..work import WorkConfig, process_chunk
 
 SPARK_TYPES = {"string": "string", "int64": "bigint", "int32": "int", "binary": "binary",
-               "list<string>": "array<string>"}
+               "list<string>": "array<string>",
+               "list<quote>": "array<struct<text: string, speaker: string, role: string, cue: string>>"}
 BATCH_RECORDS = 256  # records per Arrow batch handed back to Spark
 
 

@@ -1,0 +1,736 @@
+"""Who said what: quotations and reported speech in body paragraphs, and the speaker each is attributed to.
+
+One stage shared by the HTML and the text engines: `find_quotes(paragraphs, language=...)`.
+
+A general grammar of attribution, no learned model and no names:
+
+* quotation marks of many languages (“” "" „“ «» ‚‘ ‘’ 「」 『』) are found first and masked, so that sentence
+  ends, names and verbs inside a quotation never count as the attribution;
+* a *cue* (a speech verb or "according to", in English, German, French, Spanish, Portuguese, Italian,
+  Russian) is looked for in every sentence that has a quotation or a cue word;
+* the *source* is the subject next to the cue: before it ("Jane Doe said", "the spokesman told"), or after
+  it when the content came first ("“...,” said Jane Doe", "« ... », a déclaré X", "..., dit-il",
+  "«...», — заявил он"); a role before the name ("campaign manager Jane Doe") or in an appositive
+  ("Jane Doe, the campaign manager, said") is kept as the role;
+* the *content* is the quotation next to the attribution (split quotations “A,” he said, “B.” are joined),
+  else the reported clause ("X said (that) CLAUSE", "CLAUSE, X said", "according to X, CLAUSE");
+* pronouns ("he", "sie", "il", "он"), relative "who" and document subjects ("the statement") resolve to the
+  last named speaker; a surname or a "Mr. Surname" resolves to the full name seen earlier in the text.
+
+Choice for quotations with no attribution (or whose source cannot be resolved: "they", "we"): no Quote is
+returned. `Article.quotes` answers "who said what"; a quotation without a "who" is not such an answer.
+
+Speed: a paragraph with neither a quotation mark nor a cue word costs one regex scan (the cue words are one
+precompiled trie-shaped pattern). Every pattern is bounded (negated classes, limited repeats, windows of
+at most a few hundred characters around a cue), so there is no catastrophic backtracking on long input.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .article import Quote
+
+# ---------------------------------------------------------------------------------------------------------
+# Named constants: every heuristic of the stage.
+# ---------------------------------------------------------------------------------------------------------
+
+# A quotation shorter than this (in words) is a scare quote or a title ("the “undercard” debate"), not speech,
+# unless the sentence attributes it with a cue right next to it.
+QUOTE_MIN_WORDS = 3
+# An indirect (unquoted) content clause shorter than this is not reported speech ("he said so").
+CLAUSE_MIN_WORDS = 3
+# Characters looked at before a cue for its subject, and after it for an inverted subject.
+LEFT_WINDOW = 160
+RIGHT_WINDOW = 120
+PRONOUN_RECENT_MENTION = False  # prefer a name mentioned in this paragraph over the last speaker
+SHORT_LEFT_WINDOW = 60  # no appositive: the subject is in the last few words
+# Longest appositive between a name and its cue ("Jane Doe, the campaign manager, said").
+APPOSITIVE_MAX_CHARS = 80
+# Most words kept as a role before a name ("Chinese Foreign Ministry spokesman").
+ROLE_MAX_WORDS = 6
+# Longest text kept as one paragraph: beyond it the stage only looks at the head (a 1 MB "paragraph" is
+# not prose; the quadratic-free scans would still finish, this keeps the cost per article bounded).
+MAX_PARAGRAPH_CHARS = 20_000
+# Words a surname may be expanded from: the full name must be found within this many earlier characters.
+SURNAME_LOOKBACK_CHARS = 50_000
+
+# Speech cues whose content is the reported clause or quotation, per language. Forms, not lemmas: the regex
+# is a literal alternation. Multi-word cues are written with single spaces.
+SPEECH_CUES: dict[str, tuple[str, ...]] = {
+    "en": ("said", "says", "say", "saying", "told", "tells", "tell", "telling", "added", "adds", "adding",
+           "wrote", "writes", "writing", "noted", "notes", "noting", "explained", "explains", "explaining",
+           "argued", "argues", "arguing", "stated", "states", "declared", "declares", "insisted", "insists",
+           "warned", "warns", "warning", "claimed", "claims", "claiming", "announced", "announces",
+           "stressed", "stresses", "emphasized", "emphasised", "acknowledged", "acknowledges", "admitted",
+           "admits", "recalled", "recalls", "replied", "replies", "responded", "responds", "tweeted",
+           "tweets", "continued", "continues", "suggested", "suggests", "predicted", "predicts",
+           "conceded", "concedes", "countered", "contended", "contends", "maintained", "maintains",
+           "observed", "remarked", "reported", "reports", "confirmed", "confirms", "denied", "denies",
+           "complained", "complains", "boasted", "joked", "quipped", "cautioned", "cautions", "pointed out",
+           "points out", "reiterated", "asserted", "asserts", "testified", "shouted", "yelled",
+           "exclaimed", "whispered", "concluded", "promised", "promises", "vowed", "vows", "pledged",
+           "urged", "urges", "asked", "asks", "wondered", "mused", "explained", "announced",
+           "according to", "As", "as"),
+    "de": ("sagte", "sagten", "sagt", "sagen", "erklärte", "erklärten", "erklärt", "betonte", "betont",
+           "meinte", "meint", "sprach", "fügte", "ergänzte", "ergänzt", "berichtete", "berichtet",
+           "warnte", "warnt", "kritisierte", "kritisiert", "forderte", "fordert", "verkündete", "teilte",
+           "schrieb", "schreibt", "behauptete", "behauptet", "räumte", "versicherte", "unterstrich",
+           "laut", "zufolge", "so"),
+    "fr": ("a déclaré", "a dit", "dit", "déclare", "a affirmé", "affirme", "a expliqué", "explique",
+           "a ajouté", "ajoute", "a souligné", "souligne", "a indiqué", "indique", "a précisé", "précise",
+           "a estimé", "estime", "a assuré", "assure", "a averti", "a rappelé", "rappelle", "a confié",
+           "confie", "a lancé", "lance", "a écrit", "écrit", "a annoncé", "annonce", "a insisté",
+           "insiste", "a reconnu", "reconnaît", "a répondu", "répond", "selon", "d'après", "d’après",
+           "déclarait", "disait", "expliquait", "ajoutait"),
+    "es": ("dijo", "dice", "decía", "ha dicho", "afirmó", "afirma", "declaró", "declara", "explicó",
+           "explica", "aseguró", "asegura", "señaló", "señala", "añadió", "añade", "agregó", "agrega",
+           "indicó", "indica", "sostuvo", "sostiene", "manifestó", "advirtió", "advierte", "subrayó",
+           "destacó", "recordó", "apuntó", "comentó", "escribió", "anunció", "insistió", "reconoció",
+           "respondió", "según", "de acuerdo con"),
+    "pt": ("disse", "diz", "dizia", "afirmou", "afirma", "declarou", "declara", "explicou", "explica",
+           "acrescentou", "ressaltou", "destacou", "salientou", "assegurou", "garantiu", "apontou",
+           "comentou", "escreveu", "anunciou", "avisou", "reconheceu", "respondeu", "segundo",
+           "de acordo com", "conforme"),
+    "it": ("ha detto", "ha dichiarato", "ha affermato", "ha spiegato", "ha aggiunto", "ha sottolineato",
+           "ha precisato", "ha ricordato", "ha scritto", "ha annunciato", "ha risposto", "ha ammesso",
+           "dice", "disse", "dichiara", "afferma", "spiega", "aggiunge", "sottolinea", "precisa",
+           "ricorda", "dichiarò", "affermò", "spiegò", "aggiunse", "secondo"),
+    "ru": ("сказал", "сказала", "сказали", "говорит", "говорят", "заявил", "заявила", "заявили",
+           "отметил", "отметила", "отметили", "сообщил", "сообщила", "сообщили", "пояснил", "пояснила",
+           "добавил", "добавила", "подчеркнул", "подчеркнула", "считает", "написал", "написала",
+           "признал", "признала", "ответил", "ответила", "рассказал", "рассказала", "уточнил",
+           "уточнила", "по словам", "по данным"),
+}
+# Cue forms that are ordinary words elsewhere: used only when the language is given.
+AMBIGUOUS_CUES: dict[str, frozenset[str]] = {
+    "de": frozenset({"so", "sagen"}),
+    "es": frozenset({"dice"}),
+    "it": frozenset({"dice"}),
+    "pt": frozenset({"segundo", "conforme"}),
+    "fr": frozenset({"dit", "lance", "écrit", "répond"}),
+    "en": frozenset({"as", "As", "states", "reports", "tell"}),
+}
+# Cues whose content is only the quotation that follows ("He called the plan “a disaster.”").
+LABEL_CUES = ("called", "calls", "calling", "described", "describes", "describing", "dubbed", "labeled",
+              "labelled", "branded", "nannte", "bezeichnete", "a qualifié", "qualifie", "calificó",
+              "chamou", "classificou", "ha definito", "definisce", "назвал", "назвала")
+# Cues that take "according to X" order: the subject follows the cue, content is the rest of the sentence.
+PREPOSITION_CUES = frozenset({"according to", "laut", "selon", "d'après", "d’après", "según", "de acuerdo con",
+                              "segundo", "de acordo com", "conforme", "secondo", "по словам", "по данным",
+                              "As", "as"})
+# Cues that follow their subject ("X zufolge").
+POSTPOSITION_CUES = frozenset({"zufolge"})
+# Auxiliaries and adverbs kept in the cue string ("has said", "also told").
+CUE_PREFIX_WORDS = ("has", "have", "had", "will", "would", "also", "later", "then", "previously", "once",
+                    "hat", "habe", "hatte", "auch", "a", "avait", "también", "ha", "aveva", "também", "тоже", "также")
+# Words between a subject and its cue that belong to neither ("Jane Doe, however, said" / "he quickly said").
+ADVERB = r"(?:[a-z]+ly|however|again|too|never|often|now|still|previously|ebenfalls|nun|jedoch)"
+# Function words that may start a sentence with a capital but are never part of a name.
+NOT_NAME = ("But", "And", "Or", "So", "Yet", "Then", "Also", "However", "Meanwhile", "Still", "When", "While",
+            "If", "As", "At", "After", "Before", "Earlier", "Later", "Now", "This", "That", "These", "Those",
+            "The", "A", "An", "In", "On", "Of", "For", "From", "With", "By", "To", "Asked", "Speaking",
+            "Today", "Yesterday", "Tonight", "Last", "Next", "It", "He", "She", "They", "We", "I", "You",
+            "His", "Her", "Their", "Our", "My", "Your", "Its", "There", "Here", "What", "Why", "How", "Who",
+            "According", "Indeed", "Having", "Despite", "During", "Under", "Over", "Through", "Among", "Without", "Instead", "Although", "Though", "Because", "Since", "Until", "Once",
+            "Aber", "Und", "Oder", "Doch", "Die", "Der", "Das", "Dem", "Den", "Ein", "Eine", "Er", "Sie",
+            "Es", "Mais", "Et", "Ou", "Le", "La", "Les", "Un", "Une", "Il", "Elle", "Ils", "Elles", "Pero",
+            "Y", "El", "Los", "Las", "Una", "Él", "Ella", "Mas", "E", "O", "Os", "As", "Um", "Uma", "Ele",
+            "Ela", "Ma", "Lo", "Gli", "Uno", "Lui", "Lei", "Но", "И", "А", "Он", "Она", "Они", "Это",
+            "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# Titles and honorifics before a name: not part of the speaker, kept as the role if there is no other.
+TITLES = ("Mr", "Mrs", "Ms", "Miss", "Dr", "Prof", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Sgt", "Capt",
+          "Rev", "Hon", "Sir", "Dame", "Lord", "Lady", "Senator", "Representative", "Congressman",
+          "Congresswoman", "Governor", "President", "Vice President", "Secretary", "Mayor", "Judge",
+          "Justice", "General", "Chancellor", "Minister", "Prime Minister", "Pope", "King", "Queen",
+          "Prince", "Princess", "Herr", "Frau", "Bundeskanzlerin", "Bundeskanzler", "Kanzlerin",
+          "Präsident", "Präsidentin", "Ministerin", "M", "Mme", "Mlle", "Président", "Sr", "Sra", "Sres",
+          "Don", "Doña", "Presidente", "Ministro", "Ministra", "Sig", "Signor", "Signora", "Dott")
+MALE_TITLES = frozenset({"Mr", "Sir", "Lord", "Congressman", "King", "Prince", "Herr", "M", "Sr", "Don",
+                         "Sig", "Signor"})
+FEMALE_TITLES = frozenset({"Mrs", "Ms", "Miss", "Dame", "Lady", "Congresswoman", "Queen", "Princess", "Frau",
+                           "Mme", "Mlle", "Sra", "Doña", "Signora", "Kanzlerin", "Präsidentin", "Ministerin",
+                           "Ministra"})
+# Lower-case name particles ("Ursula von der Leyen", "Luiz Inácio da Silva").
+PARTICLES = ("de", "da", "di", "do", "dos", "das", "del", "della", "van", "von", "der", "den", "du", "la",
+             "le", "bin", "ibn", "al", "el", "zu", "ter", "ten")
+# Personal pronouns resolved to the last named speaker, by gender (None: either).
+PRONOUNS: dict[str, str | None] = {
+    "he": "m", "she": "f", "er": "m", "sie": None, "il": "m", "elle": "f", "él": "m", "ella": "f",
+    "ele": "m", "ela": "f", "lui": "m", "lei": "f", "он": "m", "она": "f",
+}
+# Relative pronouns: the name right before them in the sentence ("Jane Doe, who chairs the panel, said").
+RELATIVES = frozenset({"who", "der", "die", "qui", "quien", "quién", "que", "который", "которая", "che"})
+# Pronouns whose referent cannot be a single named speaker: the attribution is dropped.
+UNRESOLVABLE = frozenset({"they", "we", "i", "you", "it", "one", "sie", "wir", "ich", "ils", "elles", "nous",
+                          "je", "on", "ellos", "ellas", "nosotros", "yo", "eles", "elas", "nós", "eu",
+                          "loro", "noi", "io", "они", "мы", "я", "man"})
+# Words that open a subordinate clause, not an appositive ("Paris, where he spoke, ...").
+APPOSITIVE_NOT_START = ("where", "when", "which", "who", "whose", "whom", "that", "as", "after", "before",
+                        "while", "if", "because", "although", "though", "in", "on", "at", "but", "and", "so",
+                        "he", "she", "they", "it", "we", "i", "wo", "als", "où", "quand", "donde", "cuando",
+                        "onde", "quando", "dove", "где", "когда")
+# Words after which a new clause (and so a subject noun phrase) may start.
+CLAUSE_OPENERS = ("and", "but", "while", "as", "when", "because", "although", "though", "after", "before",
+                  "if", "so", "und", "aber", "et", "mais", "y", "pero", "e", "ma", "и", "но")
+# Capitalised words that end a title before a name ("House Speaker Jane Doe", "Texas Sen. Jane Doe").
+TITLE_WORDS = frozenset({"Speaker", "Leader", "General", "Secretary", "Chairman", "Chairwoman", "Chair",
+                         "Director", "Commissioner", "Ambassador", "Sheriff", "Chief", "Senator", "Sen.",
+                         "Governor", "Gov.", "President", "Minister", "Mayor", "Judge", "Attorney", "Adviser",
+                         "Advisor", "Spokesman", "Spokeswoman", "Spokesperson", "Manager", "CEO", "Founder",
+                         "Executive", "Officer", "Representative", "Rep.", "Justice", "Whip", "Candidate",
+                         "Nominee", "Chancellor", "State", "Staff", "Counsel", "Correspondent", "Professor", "Prof.", "Dr.", "Icon", "Host", "Anchor",
+                         "Präsident", "Präsidentin", "Ministerin", "Président", "Presidente",
+                         "Ministro", "Ministra", "Premier"})
+# Role nouns that are capitalised before a name at a sentence start, or always (German nouns): cut from the name.
+ROLE_NOUNS = frozenset({
+    "treasurer", "spokesman", "spokeswoman", "spokesperson", "minister", "mayor", "governor", "senator",
+    "president", "chairman", "chairwoman", "director", "secretary", "prosecutor", "lawyer", "attorney",
+    "economist", "analyst", "professor", "chief", "coach", "manager", "official", "commissioner",
+    "bürgermeister", "bürgermeisterin", "sprecher", "sprecherin", "ministerin", "kanzler",
+    "kanzlerin", "präsident", "präsidentin", "vorsitzende", "vorsitzender", "chef", "chefin", "direktor",
+    "direktorin", "anwalt", "anwältin", "professorin", "ministre", "maire", "président", "présidente",
+    "porte-parole", "directeur", "directrice", "ministro", "ministra", "alcalde", "alcaldesa", "presidente",
+    "portavoz", "prefeito", "prefeita", "porta-voz", "sindaco", "portavoce", "министр", "мэр",
+    "президент", "губернатор", "депутат", "директор", "глава", "председатель", "представитель",
+    "пресс-секретарь", "премьер-министр"})
+# A sentence with at least this many words, most of them capitalised, is a headline: names are unreliable.
+HEADLINE_MIN_WORDS = 5
+HEADLINE_CAPS_SHARE = 0.75
+HEADLINE_MAX_CHARS = 200
+# Participle cues whose subject is the sentence's subject when they follow a comma.
+PARTICIPLE_SUFFIXES = ("ing", "end", "ant", "ando", "endo", "indo")
+# Determiners starting a noun-phrase source ("the spokesman", "a campaign aide", "die Ministerin").
+DETERMINERS = ("the", "a", "an", "his", "her", "their", "its", "der", "die", "das", "ein", "eine", "le", "la",
+               "les", "un", "une", "el", "los", "las", "o", "os", "um", "uma", "il", "lo", "gli", "uno")
+# Head nouns of sources that are documents of the last speaker ("The statement continued: ...").
+DOCUMENT_NOUNS = frozenset({"statement", "release", "letter", "post", "tweet", "memo", "email", "e-mail",
+                            "message", "note", "erklärung", "mitteilung", "communiqué", "déclaration",
+                            "comunicado", "declaración", "nota", "заявление"})
+# Openers trimmed from the front of a role ("But campaign manager X" -> "campaign manager").
+ROLE_TRIM = frozenset(w.lower() for w in NOT_NAME) | frozenset(DETERMINERS)
+# Quotation mark pairs: (opening, closing characters allowed).
+QUOTE_PAIRS = (("“", "”"), ("„", "“”"), ("«", "»"), ("»", "«"), ("「", "」"), ("『", "』"), ('"', '"'),
+               ("‚", "‘’"))
+# Single ‘...’ quotes only when the closing mark is not an apostrophe inside a word.
+SINGLE_QUOTE = r"‘(?<!\w‘)[^‘’\n]{1,2000}?’(?!\w)"
+
+# ---------------------------------------------------------------------------------------------------------
+# Compiled patterns.
+# ---------------------------------------------------------------------------------------------------------
+
+def _trie(words: list[str]) -> str:
+    """A regex alternation shaped as a trie: one branch per first character, so a scan costs little
+    per position even with hundreds of cue words."""
+    tree: dict = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = []
+        end = False
+        for ch, sub in sorted(node.items()):
+            if ch == "":
+                end = True
+                continue
+            alts.append(re.escape(ch) + emit(sub))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if end else body
+
+    return emit(tree)
+
+
+_UPPER_CHARS = "".join(c for c in map(chr, range(0x41, 0x530)) if c.isupper() and c.isalpha())
+UP = "[" + re.escape(_UPPER_CHARS) + "]"
+# Word lists become trie-shaped alternations: a failed position costs a character test, not one per word.
+_NOT_NAME = _trie(list(NOT_NAME))
+_TITLE = _trie(list(TITLES))
+# One capitalised name word: "Doe", "O’Neill", "Jean-Luc", an initial "J.", never a function word.
+NAME_WORD = rf"(?={UP})(?!{_NOT_NAME}\b){UP}(?:\.(?=\s{UP})|[^\W\d_]*(?:[’'-][^\W\d_]+)*)"
+_PART = _trie(list(PARTICLES))
+NAME = rf"(?={UP})(?:{_TITLE}\.?\s+)?{NAME_WORD}(?:\s+(?:(?:{_PART})\s+){{0,2}}{NAME_WORD}){{0,3}}"
+_PRON = _trie(sorted(set(PRONOUNS) | RELATIVES | UNRESOLVABLE))
+_DET = _trie(list(DETERMINERS))
+# "the spokesman", "a campaign aide for the senator", "officials".
+# A lower-case word (role words, noun-phrase words): never the start of a name.
+LOWER_WORD = rf"(?!{UP})[^\W\d_][\w’'-]*"
+NP = (rf"(?:(?i:{_DET})\s+(?:{LOWER_WORD}\s+){{0,3}}{LOWER_WORD}(?:\s+(?:for|of|at|with|from|für|de|du|del|do|di)"
+      rf"\s+(?:(?i:{_DET})\s+)?[\w’'.-]+(?:\s+{NAME_WORD}){{0,2}})?|[a-z]{{3,}}s)")
+SUBJECT = rf"(?P<subj>(?i:{_PRON})(?![\w’'])|{NAME}|{NP})"
+_APP_NOT = _trie(list(APPOSITIVE_NOT_START))
+APPOSITIVE = rf"(?P<app>,\s+(?!(?:{_APP_NOT})\b)[^,;:()“”\"«»„\n]{{2,{APPOSITIVE_MAX_CHARS}}}?,)?"
+# Subject right before the cue (the window ends at the cue).
+_CLAUSE_OPEN = _trie(list(CLAUSE_OPENERS))
+# Subject right before the cue (the window ends at the cue). A noun phrase only where a clause starts
+# ("..., the spokesman said", not "the crowd booed when he said").
+LEFT_SUBJECT = re.compile(
+    rf"(?:(?:^|(?<=[\s(—–\-,:;]))(?P<subj>(?i:{_PRON})(?![\w’'])|{NAME})"
+    rf"|(?:^|[,:;—–(”\"»’」』]\s*|\b(?:{_CLAUSE_OPEN})\s+)(?P<subjnp>{NP}))"
+    rf"{APPOSITIVE}(?:\s+{ADVERB})?(?:\s*,)?\s+$")
+# The subject of the whole sentence, for a participle cue after a comma ("Jane Doe spoke, saying ...").
+SENTENCE_SUBJECT = re.compile(rf"\s*(?:[^\W\d_]+,\s+)?(?P<subj>(?i:{_PRON})(?![\w’'])|{NAME}){APPOSITIVE}\s+\w")
+# Subject right after an inverted cue ("said Jane Doe", "dit-il", "a-t-elle ajouté", "— заявил он").
+RIGHT_SUBJECT = re.compile(rf"(?:-t)?-(?P<clit>il|elle|ils|elles|on)\b|\s+(?P<pre>(?:(?i:{_DET})\s+)?"
+                           rf"(?:{LOWER_WORD}\s+){{1,4}}(?={NAME}))?(?:{SUBJECT})(?P<app>,\s+[^,;:()“”\"«»„\n]"
+                           rf"{{2,{APPOSITIVE_MAX_CHARS}}}?(?=[,.;]|$))?")
+# Before an attribution that follows its content: a comma, a closing quote, a dash.
+CONTENT_BEFORE = re.compile(r"(?:[,”\"»“’‘」』]|[.!?…][”\"»“’」』])\s*(?:[—–-]\s*)?$")
+# After a cue: where the content starts ("that", a colon, a comma, a quotation), past short modifiers
+# ("said in a statement that", "told reporters on Monday:").
+_MODS = r"(?:\s+(?!that\b|dass\b|que\b|che\b|что\b)[^\s,:;“”\"«»„]+){1,6}?"
+CONTENT_START = re.compile(
+    rf"(?:{_MODS})?\s*[,:]?\s*(?P<that>that|dass|daß|que|qu’|qu'|che|что|как)\b\s*"
+    rf"|(?:{_MODS}\s*[,:]|\s*[,:]?)\s*(?=[“\"«„「『‘‚])"
+)
+OBJECT_CUES = frozenset({"told", "tells", "tell", "telling", "asked", "asks", "urged", "urges", "warned", "warns"})
+WORD = re.compile(r"[^\W_]+")
+SENTENCE_END = re.compile(r"[.!?…]+[”\"»’」』)]*\s+(?=[^\w\s]{0,2}[" + re.escape(_UPPER_CHARS) + r"\d])|[。！？]")
+# Words whose full stop ends no sentence ("Mr.", "Inc.", "Sept."); single capitals and "U.S." are caught apart.
+ABBREVIATIONS = frozenset(TITLES) | {"St", "Jr", "Inc", "Co", "Corp", "Ltd", "No", "vs", "etc", "Jan", "Feb", "Mar",
+                                     "Apr", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Gov", "Sen", "Rep", "Mt"}
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    cue: re.Pattern[str]
+    speech: frozenset[str]
+
+
+@lru_cache(maxsize=16)
+def _grammar(language: str | None) -> _Grammar:
+    lang = (language or "").lower().split("-")[0].split("_")[0]
+    words: set[str] = set()
+    for code, forms in SPEECH_CUES.items():
+        amb = AMBIGUOUS_CUES.get(code, frozenset())
+        words.update(f for f in forms if code == lang or f not in amb)
+    words.update(LABEL_CUES)
+    # sentence-initial "According to X, ..."
+    words.update(w[:1].upper() + w[1:] for w in PREPOSITION_CUES if w in words and w[:1].islower())
+    prefix = "|".join(CUE_PREFIX_WORDS)
+    # "has also said", "a déclaré": prefixes are kept in the cue; the core verb is a trie.
+    core = _trie(sorted({w.replace(" ", "\x00") for w in words})).replace("\x00", r"\s+")
+    cue = re.compile(rf"(?<![\w’'-])(?:(?:{prefix})\s+){{0,2}}(?P<verb>{core})(?![\w’'])")
+    return _Grammar(cue, frozenset(words) - frozenset(LABEL_CUES))
+
+
+_QUOTE = re.compile("(?=[“„«»「『\"‚‘])(?:" + "|".join(
+    [rf"{re.escape(o)}[^{re.escape(o + c)}\n]{{1,20000}}(?:[{re.escape(c)}]|$)" for o, c in QUOTE_PAIRS if o != '"']
+    + ['"[^"\\n]{1,20000}(?:"|$)', SINGLE_QUOTE]) + ")")
+_NAME_PIECE = r"[^\W\d_]*(?:[’'-][^\W\d_]+)*"
+FULL_NAME = re.compile(rf"{UP}{_NAME_PIECE}(?:\s+(?:(?:{_PART})\s+){{0,2}}{UP}\.?{_NAME_PIECE}){{1,3}}")
+_NOT_NAME_SET = frozenset(NOT_NAME)
+_TITLE_SET = frozenset(TITLES)
+NAME_RE = re.compile(NAME)
+TITLE_PREFIX = re.compile(rf"(?:{_TITLE})\.?\s+(?={UP})")
+_CAP_WORD = re.compile(rf"(?<!\S){UP}")
+_ANY_QUOTE_CHAR = re.compile(r"[“”„«»「」『』\"‘’‚]")
+_MASK = "·"
+_TRAIL_PUNCT = re.compile(r"[\s.,!?…;:]*$")
+
+
+@dataclass
+class QuoteSpan:
+    """A quote with where it is: the paragraph index and the content's character spans in that paragraph
+    (more than one for a split quotation). `direct` is true when the content is a quotation."""
+
+    quote: Quote
+    paragraph: int
+    spans: tuple[tuple[int, int], ...]
+    direct: bool
+
+
+@dataclass
+class _State:
+    speakers: list[str] = field(default_factory=list)  # named speakers, in order of last attribution
+    roles: dict[str, str] = field(default_factory=dict)
+    gender: dict[str, str] = field(default_factory=dict)
+    seen: list[str] = field(default_factory=list)  # earlier paragraphs, for surname expansion
+    names: dict[str, str] = field(default_factory=dict)  # surname -> first full name in seen[:indexed]
+    indexed: int = 0
+
+
+def _strip_title(name: str) -> tuple[str, str | None]:
+    m = TITLE_PREFIX.match(name)
+    if m:
+        return name[m.end():], m.group(0).strip().rstrip(".")
+    return name, None
+
+
+def _index_names(text: str, names: dict[str, str], whole: bool = True) -> None:
+    """Remember the first full name ("Jane Doe") each surname was seen with (not from headlines)."""
+    if whole and len(text) < HEADLINE_MAX_CHARS and _headline(text):
+        return
+    for m in FULL_NAME.finditer(text):
+        words = _split_title(m.group(0))[0].split()
+        while words and (words[0] in _NOT_NAME_SET or words[0].rstrip(".") in _TITLE_SET):
+            words = words[1:]
+        if len(words) > 1:
+            names.setdefault(words[-1], " ".join(words))
+
+
+def _expand(name: str, state: _State, before: str) -> str:
+    """A surname (or "Mr. Surname") to the full name seen earlier: first among speakers, else in the text."""
+    if " " in name:
+        return name
+    for full in reversed(state.speakers):
+        parts = full.split()
+        if len(parts) > 1 and name in parts:
+            return full
+    while state.indexed < len(state.seen):  # index earlier paragraphs only when a surname needs it
+        _index_names(state.seen[state.indexed], state.names)
+        state.indexed += 1
+    if name in state.names:
+        return state.names[name]
+    here: dict[str, str] = {}
+    _index_names(before[-SURNAME_LOOKBACK_CHARS:], here, whole=False)
+    return here.get(name, name)
+
+
+def _last_speaker(state: _State, gender: str | None) -> str | None:
+    for s in reversed(state.speakers):
+        g = state.gender.get(s)
+        if gender is None or g is None or g == gender:
+            return s
+    return None
+
+
+def _last_mention(text: str) -> str | None:
+    """The last full name ("Jane Doe", titles and role words cut) in a text."""
+    last = None
+    for m in FULL_NAME.finditer(text):
+        words = _split_title(m.group(0))[0].split()
+        while words and (words[0] in _NOT_NAME_SET or words[0].rstrip(".") in _TITLE_SET):
+            words = words[1:]
+        if len(words) > 1:
+            last = " ".join(words)
+    return last
+
+
+def _pronoun(state: _State, gender: str | None, para_before: str) -> str | None:
+    """A personal pronoun's referent: the last named speaker; without one (or with PRONOUN_RECENT_MENTION),
+    the last full name mentioned in this paragraph or the one before."""
+    if PRONOUN_RECENT_MENTION or not state.speakers:
+        recent = _last_mention(para_before[-LEFT_WINDOW * 2:])
+        if recent is None and state.seen and not PRONOUN_RECENT_MENTION:
+            recent = _last_mention(state.seen[-1][-LEFT_WINDOW * 2:])
+        if recent is not None:
+            g = state.gender.get(recent)
+            if gender is None or g is None or g == gender:
+                return recent
+    return _last_speaker(state, gender)
+
+
+def _clean_role(text: str) -> str | None:
+    words = text.replace("\n", " ").strip(" ,").split()
+    while words and words[0].lower().strip(",") in ROLE_TRIM:
+        words = words[1:]
+    if not words or len(words) > ROLE_MAX_WORDS or not any(w[:1].islower() for w in words):
+        return None
+    if any(w.endswith(",") for w in words[:-1]):  # a clause, not a role
+        return None
+    return " ".join(words).strip(" ,") or None
+
+
+def _resolve(subj: str, app: str | None, lead: str, para_before: str, state: _State,
+             ) -> tuple[str | None, str | None]:
+    """(speaker, role) of a subject; speaker None when it cannot be resolved."""
+    low = subj.lower()
+    role = _clean_role(app.strip(" ,")) if app else None
+    if low in UNRESOLVABLE and low not in PRONOUNS:
+        return None, None
+    if low in PRONOUNS:
+        return _pronoun(state, PRONOUNS[low], para_before), None
+    if low in RELATIVES:
+        names = list(NAME_RE.finditer(lead[-LEFT_WINDOW:]))
+        if not names:
+            return None, None
+        subj = names[-1].group(0)
+    first = subj.split()[0]
+    if first.lower() in DETERMINERS or subj[:1].islower():
+        head = WORD.findall(subj)[-1].lower() if WORD.findall(subj) else ""
+        if head in DOCUMENT_NOUNS:
+            return _last_speaker(state, None), None
+        for s in reversed(state.speakers[-3:]):  # "the spokesman" after "spokesman Jane Doe"
+            r = state.roles.get(s)
+            if r and head and head in r.lower().split():
+                return s, None
+        return subj, None
+    name, title = _strip_title(subj)
+    name, capital_role = _split_title(name)
+    name = _expand(name, state, para_before)
+    if title in MALE_TITLES:
+        state.gender.setdefault(name, "m")
+    elif title in FEMALE_TITLES:
+        state.gender.setdefault(name, "f")
+    if role is None:
+        clause = re.split(r"[,;:(—–]|\s-\s", lead)[-1]
+        role = _clean_role(clause)
+        if role is None and capital_role:
+            role = capital_role
+        if role is None and title and len(title) > 3:
+            role = title
+    return name, role
+
+
+def _trim(text: str) -> str:
+    return text.strip().strip("“”„«»「」『』\"‘’‚").strip().rstrip(",;:").strip()
+
+
+def _note(state: _State, speaker: str, role: str | None) -> None:
+    if role:
+        state.roles.setdefault(speaker, role)
+    if not state.speakers or state.speakers[-1] != speaker:
+        if speaker in state.speakers:
+            state.speakers.remove(speaker)
+        state.speakers.append(speaker)
+
+
+def _headline(sentence: str) -> bool:
+    n = sentence.count(" ") + 1
+    if n < HEADLINE_MIN_WORDS:
+        return False
+    return len(_CAP_WORD.findall(sentence)) >= HEADLINE_CAPS_SHARE * n
+
+
+def _split_title(name: str) -> tuple[str, str | None]:
+    """ "House Speaker Jane Doe" -> ("Jane Doe", "House Speaker")."""
+    words = name.split()
+    cut = max((i for i, w in enumerate(words[:-2 if len(words) > 2 else -1])
+               if w in TITLE_WORDS or w.lower() in ROLE_NOUNS), default=-1)
+    if cut < 0:
+        return name, None
+    return " ".join(words[cut + 1:]), " ".join(words[: cut + 1])
+
+
+def _sentences(masked: str) -> list[tuple[int, int]]:
+    out = []
+    start = 0
+    for m in SENTENCE_END.finditer(masked):
+        if masked[m.start()] == ".":
+            word = masked[max(0, m.start() - 12): m.start()].rsplit(None, 1)[-1:] or [""]
+            w = word[0].lstrip("(“\"«„")
+            if w in ABBREVIATIONS or (len(w) == 1 and w.isupper()) or "." in w:
+                continue
+        out.append((start, m.end()))
+        start = m.end()
+    if start < len(masked):
+        out.append((start, len(masked)))
+    return out
+
+
+def _paragraph(para: str, pi: int, g: _Grammar, state: _State, out: list[QuoteSpan]) -> None:
+    cues = list(g.cue.finditer(para))
+    if not cues:  # most paragraphs: one scan and out
+        return
+    quotes = [m.span() for m in _QUOTE.finditer(para)] if _ANY_QUOTE_CHAR.search(para) else []
+    if quotes:  # mask the quotations so that nothing inside them counts as an attribution
+        parts, last = [], 0
+        hidden = []
+        for s, e in quotes:
+            inner = para[s + 1: e - 1] if e - s > 2 else ""
+            keep = len(inner) - len(_TRAIL_PUNCT.search(inner).group(0)) if inner else 0
+            parts += [para[last: s + 1], _MASK * keep, para[s + 1 + keep: e]]
+            hidden.append((s + 1, s + 1 + keep))
+            last = e
+        parts.append(para[last:])
+        masked = "".join(parts)
+        cues = [c for c in cues if not any(hs <= c.start() < he for hs, he in hidden)]
+    else:
+        masked = para
+    used: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in used)
+
+    sentences = _sentences(masked)
+    starts = [a for a, _ in sentences]
+    for c in cues:
+        ss, se = sentences[bisect.bisect_right(starts, c.start()) - 1]
+        if not free(c.start(), c.end()):
+            continue
+        verb = " ".join(c.group("verb").split())
+        if verb != "As" and verb[:1].isupper():
+            verb = verb[:1].lower() + verb[1:]
+        cue_text = " ".join(c.group(0).split())
+        label = verb in LABEL_CUES
+        prep = verb in PREPOSITION_CUES
+        left = masked[max(ss, c.start() - LEFT_WINDOW): c.start()]
+        subj = app = None
+        subj_start = c.start()
+        inverted = False
+        pre = None  # role words before an inverted subject ("said campaign manager Jane Doe")
+        if prep:
+            if verb in ("as", "As") and not re.match(r"\s+(?:\w+\s+){0,4}?(?:said|says|put it|told|wrote|noted)\b",
+                                                      masked[c.end(): c.end() + 60]):
+                continue
+            r = RIGHT_SUBJECT.match(masked, c.end(), min(se, c.end() + RIGHT_WINDOW))
+            if not r or not r.group("subj"):
+                continue
+            subj, app = r.group("subj"), r.group("app")
+            pre = r.group("pre") or ""
+            att_end = r.end()
+            if app and not masked[att_end: att_end + 2].lstrip().startswith(","):
+                app, att_end = None, r.end("subj")  # "according to X, the plan ...": that was the content
+            inverted = True
+        elif verb in POSTPOSITION_CUES:
+            win = left[-SHORT_LEFT_WINDOW:]
+            m = LEFT_SUBJECT.search(win)
+            if not m:
+                continue
+            key = "subj" if m.group("subj") else "subjnp"
+            subj, app = m.group(key), m.group("app")
+            subj_start = c.start() - len(win) + m.start(key)
+            att_end = c.end()
+        elif verb.endswith(PARTICIPLE_SUFFIXES) and masked[max(ss, c.start() - 3):c.start()].rstrip().endswith(","):
+            # "Jane Doe spoke on Monday, saying ...": the subject is the sentence's
+            m = SENTENCE_SUBJECT.match(masked, ss, c.start())
+            if not m:
+                continue
+            subj, app = m.group("subj"), m.group("app")
+            subj_start, att_end = c.start(), c.end()
+            pre = ""
+        else:
+            # the subject is within a few words of the cue, unless an appositive comes between
+            win = left if left.rstrip().endswith(",") else left[-SHORT_LEFT_WINDOW:]
+            m = LEFT_SUBJECT.search(win)
+            if m:
+                key = "subj" if m.group("subj") else "subjnp"
+                subj, app = m.group(key), m.group("app")
+                subj_start = c.start() - len(win) + m.start(key)
+                att_end = c.end()
+            else:
+                # inverted order only after the content: "“...,” said X", "..., a déclaré X"
+                if not CONTENT_BEFORE.search(masked, max(ss, c.start() - 6), c.start()):
+                    continue
+                r = RIGHT_SUBJECT.match(masked, c.end(), min(se, c.end() + RIGHT_WINDOW))
+                if r and r.group("clit"):
+                    subj, att_end = r.group("clit"), r.end()
+                    subj = {"il": "he", "elle": "she"}.get(subj, subj)
+                elif r and r.group("subj"):
+                    subj, app, att_end = r.group("subj"), r.group("app"), r.end()
+                    pre = r.group("pre") or ""
+                elif re.match(r"\s*[.,—–]", masked[c.end(): c.end() + 3]) and state.speakers:
+                    subj, att_end = "", c.end()  # null subject ("«...», dijo.")
+                else:
+                    continue
+                inverted = True
+        # Where is the content: after the attribution when it announces it ("said that", "said:",
+        # "said “..."), else before it when a quotation or a clause ends there, else the clause after.
+        before_txt = masked[ss:subj_start] if not inverted or prep else masked[ss:c.start()]
+        if prep and not inverted:
+            before_txt = masked[ss:subj_start]
+        b = len(before_txt) + ss
+        cs = None if prep else CONTENT_START.match(masked, att_end, se)
+        qs_before = [q for q in quotes if ss <= q[0] and q[1] <= b + 1]
+        quote_before = bool(qs_before) and not masked[qs_before[-1][1]:b].strip(" ,—–-")
+        lead_words = len(WORD.findall(before_txt))
+        content_before = bool(CONTENT_BEFORE.search(before_txt)) and (
+            quote_before or lead_words >= CLAUSE_MIN_WORDS)
+        if prep and inverted:
+            content_before = content_before and not re.match(r"\s*,\s*\S", masked[att_end:se])
+        if inverted and not prep and not content_before:
+            continue
+        direct = False
+        spans: list[tuple[int, int]] = []
+        if content_before and not (cs and (cs.group("that") or masked[cs.end():cs.end() + 1] in "“\"«„「『‘‚")
+                                   and not quote_before):
+            if quote_before:
+                # the quotation(s) right before the attribution; a split quotation continues after it
+                spans.append(qs_before[-1])
+                direct = True
+                nxt = [q for q in quotes if q[0] >= att_end and q[0] < se + 400]
+                if nxt and re.fullmatch(r"[\s,.:;—–-]*", masked[att_end: nxt[0][0]]):
+                    spans.append(nxt[0])
+            else:
+                lead = before_txt.rstrip(" ,—–-")
+                spans.append((ss + len(lead) - len(lead.lstrip()), ss + len(lead)))
+        else:
+            after_start = att_end
+            if prep:
+                after = re.match(r"\s*,\s*", masked[att_end:se])
+                if not after:
+                    continue
+                after_start = att_end + after.end()
+            elif cs:
+                after_start = cs.end()
+            elif verb in OBJECT_CUES or label or not re.match(r"\s+\w", masked[att_end: att_end + 3]):
+                after_start = -1
+            qs = [q for q in quotes if q[0] >= att_end and q[0] < se]
+            if label or after_start < 0:
+                if qs and free(*qs[0]):
+                    spans.append(qs[0])
+                    direct = True
+            elif qs and qs[0][0] == after_start:
+                spans.append(qs[0])
+                direct = True
+                # a quotation running over several sentences: following quotations directly joined
+                for q in qs[1:]:
+                    if not masked[spans[-1][1]: q[0]].strip():
+                        spans.append(q)
+            else:
+                text = masked[after_start:se]
+                tail = len(text) - len(text.rstrip().rstrip(".!?…").rstrip())
+                seg = (after_start, se - tail)
+                if len(WORD.findall(masked[seg[0]:seg[1]])) >= CLAUSE_MIN_WORDS:
+                    spans.append(seg)
+                    direct = any(seg[0] <= q[0] < seg[1] for q in quotes)
+        if not spans or not all(free(*s) for s in spans):
+            continue
+        if direct and len(spans) == 1 and spans[0] in quotes:
+            words = len(WORD.findall(para[spans[0][0]:spans[0][1]]))
+            if words < QUOTE_MIN_WORDS and not label and content_before is False and spans[0][0] > att_end + 2:
+                continue
+        if subj and subj[:1].isupper() and _headline(masked[ss:se]):
+            continue
+        if subj == "":
+            speaker, role = _last_speaker(state, None), None
+        else:
+            lead = pre if pre is not None else masked[ss:subj_start]
+            speaker, role = _resolve(subj, app, lead, para[:subj_start], state)
+        if not speaker:
+            continue
+        # a split quotation keeps the comma that ends its first part ("“A,” he said, “b.”" -> "A, b.")
+        text = " ".join(_trim(para[s:e]) + ("," if k < len(spans) - 1 and para[s:e].rstrip("”\"»’ ").endswith(",")
+                                            else "") for k, (s, e) in enumerate(spans))
+        text = text.strip()
+        if len(text) < 2:
+            continue
+        _note(state, speaker, role)
+        used.extend(spans)
+        used.append((c.start(), c.end()))
+        out.append(QuoteSpan(Quote(text, speaker, role or state.roles.get(speaker), cue_text),
+                             pi, tuple(spans), direct))
+
+
+def find_quote_spans(paragraphs: list[str], *, language: str | None = None) -> list[QuoteSpan]:
+    """Every attributed quotation or reported clause, with its paragraph and character spans."""
+    g = _grammar(language)
+    state = _State()
+    out: list[QuoteSpan] = []
+    for pi, para in enumerate(paragraphs):
+        if not isinstance(para, str) or not para:
+            continue
+        if len(para) > MAX_PARAGRAPH_CHARS:
+            para = para[:MAX_PARAGRAPH_CHARS]
+        _paragraph(para, pi, g, state, out)
+        state.seen.append(para)
+    return out
+
+
+def find_quotes(paragraphs: list[str], *, language: str | None = None) -> list[Quote]:
+    """Who said what in these body paragraphs: `Quote(text, speaker, role, cue)` in reading order.
+
+    `text` is the quotation (without its marks; a split quotation joined) or the reported clause;
+    `speaker` the full name (pronouns and surnames resolved) or a noun phrase ("a campaign aide");
+    `role` the words that describe the speaker ("campaign manager"); `cue` the attributing words
+    ("said", "told", "according to", "a déclaré"). Quotations nobody is named for are left out.
+    `language` (an ISO code) turns on the cue words that are ambiguous across languages ("so", "dice").
+    """
+    return [h.quote for h in find_quote_spans(paragraphs, language=language)]

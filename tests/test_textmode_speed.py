@@ -1,0 +1,115 @@
+"""Text mode's fast paths give exactly what the plain formulas give (they exist for speed only)."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from copydesk.textmode import _sniff, extract_text
+from copydesk.textmode.lines import (
+    N_STAGE2_EXTRA,
+    densest_run,
+    extract_features,
+    extract_features_many,
+    run_features,
+    stage2_features,
+    stage2_features_many,
+    window_means,
+)
+from copydesk.textmode.quotes import QUOTE_SPAN
+from copydesk.textmode.roles import bio_author, byline_authors
+
+PROSE = ("The river rose by two metres overnight and the council closed the lower road to traffic. "
+         "Residents on the north bank were asked to move their cars before the morning tide.")
+
+
+def _doc(k: int) -> str:
+    menu = "Home | News | Sport\nSign in\nSubscribe"
+    body = "\n\n".join(f"{PROSE} Paragraph {j} of story {k}." for j in range(3 + k % 4))
+    tail = "\n".join(f"reader{j} on May {j + 1}, 2021 at 9:1{j} pm said:\nI agree with this.\nReply" for j in range(k % 3))
+    return f"{menu}\n\nStory number {k} about the river\n\n{body}\n\n{tail}\nPrivacy Policy"
+
+
+def test_window_means_fast_path_equals_bounded_path() -> None:
+    rng = np.random.default_rng(3)
+    for n in (1, 2, 5, 40):
+        cols = [rng.random(n).astype(np.float32) for _ in range(3)]
+        fast = window_means(cols, (1, 3, 8))
+        bounded = window_means(cols, (1, 3, 8), np.zeros(n, np.int64), np.full(n, n, np.int64))
+        assert np.array_equal(fast, bounded)
+        for i in range(n):
+            for w, k in enumerate((1, 3, 8)):
+                lo, hi = max(i - k, 0), min(i + k + 1, n)
+                assert np.isclose(fast[i, 3 * w + 1], cols[1][lo:hi].mean())
+
+
+def test_densest_run_matches_brute_force() -> None:
+    rng = np.random.default_rng(5)
+    for n in (1, 3, 10, 30):
+        for _ in range(20):
+            v = rng.normal(size=n)
+            a, b = densest_run(v)
+            best = max((v[i:j].sum(), -(j - i)) for i in range(n) for j in range(i + 1, n + 1))
+            if best[0] <= 0:
+                assert (a, b) == (0, 0)
+            else:
+                assert np.isclose(v[a:b].sum(), best[0])
+
+
+def test_run_features_columns() -> None:
+    score = np.array([0.1, 0.1, 0.9, 0.9, 0.9, 0.1, 0.1], np.float32)
+    weight = np.full(7, 10.0, np.float32)
+    out, a, b = run_features(score, weight)
+    assert (a, b) == (2, 5)
+    assert out[:, 0].tolist() == [0, 0, 1, 1, 1, 0, 0]
+    assert np.allclose(out[:, 1], np.log1p([2, 1, 0, 0, 0, 0, 0]))
+    assert np.allclose(out[:, 2], np.log1p([0, 0, 0, 0, 0, 1, 2]))
+    assert np.allclose(out[:, 3], 3 / 7)
+
+
+def test_stage2_one_document_equals_batch() -> None:
+    docs = [_doc(k) for k in range(6)]
+    feats = extract_features_many(docs)
+    rng = np.random.default_rng(9)
+    ps = [rng.random(len(f.text)).astype(np.float32) for f in feats]
+    many = stage2_features_many(feats, np.concatenate(ps))
+    one = np.concatenate([stage2_features(f, p) for f, p in zip(feats, ps, strict=True)])
+    assert one.shape == many.shape and one.shape[1] == feats[0].X.shape[1] + N_STAGE2_EXTRA
+    assert np.allclose(one, many, atol=1e-6)
+    single = extract_features(docs[2])
+    assert np.allclose(single.X, feats[2].X, atol=1e-6)
+
+
+def test_quote_span_greedy_equals_lazy() -> None:
+    lazy = re.compile(r"[“\"]([^”\"]{12,}?)[”\"]")
+    for s in ('He said "this is a long enough quote" and left.', '“Short” and “a much longer quotation here”',
+              'Unclosed "quotation that never ends', '"a" "bb" "this one is long enough to count"'):
+        assert [m.span() for m in QUOTE_SPAN.finditer(s)] == [m.span() for m in lazy.finditer(s)]
+
+
+def test_sniff_counts_control_characters() -> None:
+    assert _sniff("plain text\nwith lines\ttabs\r\n") is None
+    assert _sniff("text\x00more") == "binary"
+    assert _sniff("a" * 50 + "\x01") == "binary"  # 1 of 51 characters: above the share
+    assert _sniff("a" * 1000 + "\x01") is None
+    assert _sniff("é" * 1000 + "\x02" * 30) == "binary"
+
+
+def test_role_prefilters_keep_rules() -> None:
+    assert bio_author("Jane Doe is a staff writer at the Daily Planet.") == "Jane Doe"
+    assert bio_author("Jane  Doe covers science for the Planet.") == "Jane  Doe"
+    assert bio_author("The council is a body of elected members.") is None
+    assert bio_author("Madonna") is None
+    assert byline_authors("By Jane Doe and John Roe") == ["Jane Doe", "John Roe"]
+    assert byline_authors("By " + "word " * 20) == []
+
+
+def test_many_documents_same_articles() -> None:
+    from copydesk.textmode import extract_texts
+
+    docs = [_doc(k) for k in range(7)]
+    arts = list(extract_texts(docs, batch_docs=4))
+    for d, a in zip(docs, arts, strict=True):
+        b = extract_text(d)
+        assert "The river rose by two metres" in b.text
+        assert (a.text, a.title, a.removed) == (b.text, b.title, b.removed)
