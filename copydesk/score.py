@@ -30,6 +30,9 @@ SAMPLE_CHARS = 400  # word-shape features read this much of a segment
 LONG_SEG = 100  # chars: a "long" segment, when it also ends a sentence
 FLAG_BITS = np.arange(N_FLAGS, dtype=np.int64)
 KIND_INDEX = {k: i for i, k in enumerate(KINDS)}
+# Own-feature columns stage 2 reads again: log chars, log words, link density, punctuation, end
+# punctuation, UI words, dateline, byline, capitalised start.
+STAGE2_OWN = (0, 1, 2, 3, 7, 14, 16, 17, 19)
 DIGIT = re.compile(r"\d")
 
 
@@ -179,8 +182,10 @@ def best_run(p: np.ndarray, weight: np.ndarray, t: float = 0.5) -> tuple[int, in
     return best_lo, best_hi
 
 
-def features2(segs: list[Seg], p1: np.ndarray, cont: Containers | None = None) -> np.ndarray:
-    """Stage-2 features: stage-1 probabilities around each segment."""
+def features2(segs: list[Seg], p1: np.ndarray, cont: Containers | None = None,
+              x1: np.ndarray | None = None) -> np.ndarray:
+    """Stage-2 features: stage-1 probabilities around each segment (and, given the stage-1 matrix `x1`,
+    the segment's own shape again, so context can overrule stage 1 where shape says prose)."""
     n = len(segs)
     chars = np.array([s.chars for s in segs], dtype=np.float32)
     weight = np.sqrt(np.minimum(chars, 1000.0))
@@ -201,6 +206,8 @@ def features2(segs: list[Seg], p1: np.ndarray, cont: Containers | None = None) -
     cols = [p1[:, None], in_run[:, None], np.minimum(dist, 20)[:, None] / 20, (cum / tot)[:, None],
             np.full((n, 1), run_chars, dtype=np.float32), cont_f]
     cols += [_shift(p1[:, None], d) for d in NEIGHBOURS]
+    if x1 is not None:
+        cols.append(x1[:, STAGE2_OWN])
     return np.hstack(cols).astype(np.float32)
 
 
@@ -209,23 +216,38 @@ def _model() -> dict:
     if not MODEL_PATH.exists():
         raise RuntimeError(f"the block model is missing: {MODEL_PATH} (run `make train`)")
     m = json.loads(MODEL_PATH.read_text())
+    return {"stage1": merge_nets(m["stage1"]), "stage2": merge_nets(m["stage2"]) if m.get("stage2") else None,
+            "stage2_own": bool(m.get("stage2_own"))}
 
-    def net(d: dict) -> dict:
-        return {"mean": np.asarray(d["mean"], dtype=np.float32), "scale": np.asarray(d["scale"], dtype=np.float32),
-                "layers": [(np.asarray(w, dtype=np.float32), np.asarray(b, dtype=np.float32)) for w, b in d["layers"]]}
 
-    return {"stage1": net(m["stage1"]), "stage2": net(m["stage2"]) if m.get("stage2") else None}
+def merge_nets(nets: dict | list[dict]) -> dict:
+    """One net, or an ensemble of nets with the same input scaling merged into one wider net (block-diagonal
+    layers): the ensemble costs the same few matrix products as a single net."""
+    nets = [nets] if isinstance(nets, dict) else nets
+    arr = [[(np.asarray(w, dtype=np.float32), np.asarray(b, dtype=np.float32)) for w, b in d["layers"]] for d in nets]
+    layers = [(np.hstack([a[0][0] for a in arr]), np.concatenate([a[0][1] for a in arr]))]
+    for k in range(1, len(arr[0])):
+        ws = [a[k][0] for a in arr]
+        w = np.zeros((sum(x.shape[0] for x in ws), sum(x.shape[1] for x in ws)), dtype=np.float32)
+        r = c = 0
+        for x in ws:
+            w[r:r + x.shape[0], c:c + x.shape[1]] = x
+            r, c = r + x.shape[0], c + x.shape[1]
+        layers.append((w, np.concatenate([a[k][1] for a in arr])))
+    return {"mean": np.asarray(nets[0]["mean"], dtype=np.float32),
+            "scale": np.asarray(nets[0]["scale"], dtype=np.float32), "layers": layers}
 
 
 def mlp(net: dict, x: np.ndarray) -> np.ndarray:
-    """Probability for each row: standardise, relu hidden layers, logistic output."""
+    """Probability for each row (the mean over an ensemble's members): standardise, relu hidden layers,
+    logistic output."""
     h = (x - net["mean"]) / net["scale"]
     layers = net["layers"]
     for w, b in layers[:-1]:
         h = np.maximum(h @ w + b, 0.0)
     w, b = layers[-1]
-    z = (h @ w + b).ravel()
-    return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
+    z = h @ w + b
+    return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).mean(axis=1).astype(np.float32)
 
 
 @lru_cache(maxsize=1)
@@ -242,8 +264,9 @@ def score(segs: list[Seg]) -> None:
     # other cores (a process pool gives the parallelism). One thread, for these calls only.
     with _blas().limit(limits=1, user_api="blas"):
         cont = Containers(segs)
-        p = mlp(m["stage1"], features(segs, cont))
+        x1 = features(segs, cont)
+        p = mlp(m["stage1"], x1)
         if m["stage2"] is not None:
-            p = mlp(m["stage2"], features2(segs, p, cont))
+            p = mlp(m["stage2"], features2(segs, p, cont, x1 if m["stage2_own"] else None))
     for s, v in zip(segs, p.tolist(), strict=True):
         s.p = v

@@ -31,7 +31,10 @@ SPACE = re.compile(r"\s+")
 TRAIN = (("dragnet", "train", 1.0), ("cleaneval", None, 0.5), ("trafilatura-eval-dev", None, 1.0))
 HIDDEN = (48, 24)
 HIDDEN2 = (16,)
-SEED = 7
+SEEDS = (7, 1, 2)  # an ensemble of nets trained from these seeds (averaged; merged into one net at load)
+STAGE2_OWN = True
+MAX_EPOCHS = 150  # early stopping on a 10% validation split usually ends it sooner
+PATIENCE = 8  # stage 2 also reads the segment's own shape (score.STAGE2_OWN columns)
 
 
 def shingles(words: list[str], n: int = 4) -> set[tuple[str, ...]]:
@@ -98,7 +101,7 @@ def page_rows(raw: bytes, rec: dict):
     return segs, x, yy, w
 
 
-def fit(X: np.ndarray, Y: np.ndarray, W: np.ndarray, hidden: tuple[int, ...]) -> dict:
+def fit(X: np.ndarray, Y: np.ndarray, W: np.ndarray, hidden: tuple[int, ...], seed: int) -> dict:
     from sklearn.neural_network import MLPClassifier
 
     keep = W > 0
@@ -106,16 +109,15 @@ def fit(X: np.ndarray, Y: np.ndarray, W: np.ndarray, hidden: tuple[int, ...]) ->
     mean = X.mean(axis=0)
     scale = X.std(axis=0)
     scale = np.where(scale > 1e-6, scale, 1.0)
-    clf = MLPClassifier(hidden_layer_sizes=hidden, alpha=1e-3, max_iter=40, early_stopping=True,
-                        random_state=SEED, batch_size=512, learning_rate_init=2e-3)
+    clf = MLPClassifier(hidden_layer_sizes=hidden, alpha=1e-3, max_iter=MAX_EPOCHS, early_stopping=True,
+                        random_state=seed, batch_size=512, learning_rate_init=2e-3, n_iter_no_change=PATIENCE)
     clf.fit((X - mean) / scale, Y, sample_weight=W)
     return {"mean": mean.round(6).tolist(), "scale": scale.round(6).tolist(), "hidden": list(hidden),
             "layers": [(w.round(5).tolist(), b.round(5).tolist()) for w, b in zip(clf.coefs_, clf.intercepts_, strict=True)]}
 
 
-def to_net(d: dict) -> dict:
-    return {"mean": np.asarray(d["mean"], dtype=np.float32), "scale": np.asarray(d["scale"], dtype=np.float32),
-            "layers": [(np.asarray(w, dtype=np.float32), np.asarray(b, dtype=np.float32)) for w, b in d["layers"]]}
+def fit_ensemble(X: np.ndarray, Y: np.ndarray, W: np.ndarray, hidden: tuple[int, ...]) -> list[dict]:
+    return [fit(X, Y, W, hidden, seed) for seed in SEEDS]
 
 
 def main() -> None:
@@ -146,23 +148,24 @@ def main() -> None:
     X = np.vstack([p[1] for p in pages])
     Y = np.concatenate([p[2] for p in pages])
     W = np.concatenate([p[3] for p in pages])
-    stage1 = fit(X, Y, W, HIDDEN)
+    stage1 = fit_ensemble(X, Y, W, HIDDEN)
     print(f"stage 1 trained ({time.time() - t0:.0f}s)")
     fold_of = np.arange(len(pages)) % args.folds
     oof: list[np.ndarray | None] = [None] * len(pages)
     for k in range(args.folds):
         tr = [i for i in range(len(pages)) if fold_of[i] != k]
-        net = to_net(fit(np.vstack([pages[i][1] for i in tr]), np.concatenate([pages[i][2] for i in tr]),
-                         np.concatenate([pages[i][3] for i in tr]), HIDDEN))
+        net = score.merge_nets(fit_ensemble(np.vstack([pages[i][1] for i in tr]),
+                                            np.concatenate([pages[i][2] for i in tr]),
+                                            np.concatenate([pages[i][3] for i in tr]), HIDDEN))
         for i in range(len(pages)):
             if fold_of[i] == k:
                 oof[i] = score.mlp(net, pages[i][1])
         print(f"fold {k} done ({time.time() - t0:.0f}s)")
-    X2 = np.vstack([score.features2(p[0], oof[i]) for i, p in enumerate(pages)])
-    stage2 = fit(X2, Y, W, HIDDEN2)
+    X2 = np.vstack([score.features2(p[0], oof[i], x1=p[1] if STAGE2_OWN else None) for i, p in enumerate(pages)])
+    stage2 = fit_ensemble(X2, Y, W, HIDDEN2)
     print(f"stage 2 trained ({time.time() - t0:.0f}s)")
     model = {"kind": "mlp-2stage", "trained_on": stats, "features": [int(X.shape[1]), int(X2.shape[1])],
-             "stage1": stage1, "stage2": stage2}
+             "stage1": stage1, "stage2": stage2, "stage2_own": STAGE2_OWN, "seeds": list(SEEDS)}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(model, separators=(",", ":")))
     print("wrote", args.out, Path(args.out).stat().st_size, "bytes")

@@ -130,6 +130,8 @@ def _call(fn: Callable[..., Any], cfg: WorkConfig, rec: InputRecord) -> Any:
     if cfg.mode == "text":
         if isinstance(payload, bytes):
             payload = payload.decode("utf-8", "replace")
+        if cfg.engine == "copydesk" or ":" in cfg.engine:
+            return fn(payload, url=rec.url, options=cfg.options)
         return fn(payload, url=rec.url)
     if cfg.engine == "copydesk" or ":" in cfg.engine:
         return fn(payload, url=rec.url, options=cfg.options, http_charset=rec.http_charset)
