@@ -111,7 +111,7 @@ UI_PHRASE_RE = re.compile("|".join(re.escape(p) for p in UI_PHRASES))
 WIDGET_MAX_CHARS = 80
 # Posts of a thread (forum, Q&A) repeat one template: prose in the same slot as chosen prose is kept.
 SLOT_MIN_CHARS = 60
-SLOT_MIN_P = 0.2
+SLOT_MIN_P = 0.1
 SLOT_MIN_COUNT = 2
 # Bylines and datelines: metadata, not body (the pipeline reads them into `authors` and dates).
 BYLINE_TEXT = re.compile(
