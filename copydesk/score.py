@@ -8,10 +8,8 @@ Two stages, both small MLPs shipped in `copydesk/models/blocks.json` (trained by
 from __future__ import annotations
 
 import json
-import math
 import re
 from functools import lru_cache
-from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +32,8 @@ KIND_INDEX = {k: i for i, k in enumerate(KINDS)}
 # punctuation, UI words, dateline, byline, capitalised start.
 STAGE2_OWN = (0, 1, 2, 3, 7, 14, 16, 17, 19)
 DIGIT = re.compile(r"\d")
+PUNCT_CHARS = ".,。，、;!?:"  # counted as punctuation in a segment's sample
+TAG_CODE = {"p": 1, "div": 2, "td": 3, "th": 3, "dd": 4, "dt": 4}  # tags with a feature column of their own
 
 
 def is_dateline(text: str) -> float:
@@ -47,6 +47,45 @@ def is_byline(text: str) -> float:
     return 1.0 if len(text) <= H.DATELINE_MAX_CHARS and H.BYLINE_TEXT.match(text) else 0.0
 
 
+@lru_cache(maxsize=1)
+def _char_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """isspace, islower and 'is counted punctuation' for every BMP code point, so word shape is read
+    with array operations over a page's text at once (built once, on first use)."""
+    chars = [chr(i) for i in range(0x10000)]
+    space = np.fromiter(map(str.isspace, chars), dtype=bool, count=0x10000)
+    lower = np.fromiter(map(str.islower, chars), dtype=bool, count=0x10000)
+    punct = np.zeros(0x10000, dtype=bool)
+    punct[[ord(c) for c in PUNCT_CHARS]] = True
+    return space, lower, punct
+
+
+def _word_shape(samples: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per sample: length, punctuation count, word count, words of at most 3 characters, words starting
+    lower-case — exactly what str.split()/len/islower give, in a few array passes for the whole page."""
+    n = len(samples)
+    lens = np.fromiter(map(len, samples), dtype=np.int64, count=n)
+    cp = np.frombuffer("\n".join(samples).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    space_t, lower_t, punct_t = _char_tables()
+    bmp = np.minimum(cp, 0xFFFF)  # every space and counted mark is in the BMP; U+FFFF is neither
+    ws = space_t[bmp]
+    seg_of = np.repeat(np.arange(n), lens + 1)[:len(cp)]  # "+1": the separating newline
+    punct = np.bincount(seg_of, weights=punct_t[bmp], minlength=n)
+    word = ~ws
+    starts = np.flatnonzero(word & np.concatenate(([True], ws[:-1])))
+    ends = np.flatnonzero(word & np.concatenate((ws[1:], [True])))
+    seg_w = seg_of[starts]
+    nw = np.bincount(seg_w, minlength=n).astype(np.float64)
+    short = np.bincount(seg_w, weights=(ends - starts + 1) <= 3, minlength=n)
+    first = cp[starts]
+    low = lower_t[np.minimum(first, 0xFFFF)]
+    astral = np.flatnonzero(first > 0xFFFF)
+    if len(astral):  # rare (mathematical letters, old scripts): ask Python
+        low = low.copy()
+        low[astral] = [chr(int(c)).islower() for c in first[astral]]
+    lower = np.bincount(seg_w, weights=low, minlength=n)
+    return lens.astype(np.float64), punct, nw, short, lower
+
+
 def _own(segs: list[Seg]) -> np.ndarray:
     """Each segment's own features: size, links, punctuation, word shape, kind, inherited flags."""
     n = len(segs)
@@ -58,20 +97,10 @@ def _own(segs: list[Seg]) -> np.ndarray:
         if s.list_id >= 0:
             list_sizes[s.list_id] = list_sizes.get(s.list_id, 0) + 1
     ui_tokens, ui_phrases, end_punct, copyright_ = H.UI_TOKENS, H.UI_PHRASE_RE, H.END_PUNCT, H.COPYRIGHT
-    three, first = 3, itemgetter(0)
-    log1p = math.log1p
+    tag_code = TAG_CODE
     rows = []
     for s in segs:
         text = s.text
-        t = text[:SAMPLE_CHARS]
-        c = len(t) or 1
-        punct = t.count(".") + t.count(",") + t.count("。") + t.count("，") + t.count("、") + t.count(";") + \
-            t.count("!") + t.count("?") + t.count(":")
-        words = t.split()
-        nw = len(words) or 1
-        # map() over C methods: several times faster than comprehensions on the hot path
-        short_words = sum(map(three.__ge__, map(len, words)))
-        lower = sum(map(str.islower, map(first, words)))
         ui = cr = dateline = byline = url = 0.0
         if s.chars <= SHORT_FOR_UI:
             low = text.lower()
@@ -83,16 +112,21 @@ def _own(segs: list[Seg]) -> np.ndarray:
             if s.chars <= H.DATELINE_MAX_CHARS:
                 dateline, byline = is_dateline(text), is_byline(text)
                 url = 1.0 if ("://" in text or "www." in low) and H.URL_TEXT.match(text) else 0.0
-        tag = s.tag
-        rows.append((
-            log1p(s.chars), log1p(s.words), s.link_chars / (s.chars or 1), punct / c * 10, short_words / nw,
-            lower / nw, min(c / nw, 30) / 30, 1.0 if text[-1:] in end_punct else 0.0, 1.0 if tag == "p" else 0.0,
-            s.level / 6, min(s.neg, 6) / 6, min(s.pos, 6) / 6, min(s.neg_near, 12) / 12, min(s.pos_near, 12) / 12,
-            ui, cr, dateline, byline, url, 1.0 if text[:1].isupper() else 0.0, min(seen[text[:80]] - 1, 3) / 3,
-            log1p(list_sizes.get(s.list_id, 0)), 1.0 if tag == "div" else 0.0,
-            1.0 if tag == "td" or tag == "th" else 0.0, 1.0 if tag == "dd" or tag == "dt" else 0.0,
-        ))
-    own = np.array(rows, dtype=np.float32)
+        rows.append((s.chars, s.words, s.link_chars, s.level, s.neg, s.pos, s.neg_near, s.pos_near,
+                     tag_code.get(s.tag, 0), text[-1:] in end_punct, text[:1].isupper(), seen[text[:80]],
+                     list_sizes.get(s.list_id, 0), ui, cr, dateline, byline, url))
+    r = np.array(rows, dtype=np.float64)
+    c, punct, nw, short, lower = _word_shape([s.text[:SAMPLE_CHARS] for s in segs])
+    c = np.maximum(c, 1.0)
+    nw = np.maximum(nw, 1.0)
+    chars, tag = r[:, 0], r[:, 8]
+    own = np.stack([
+        np.log1p(chars), np.log1p(r[:, 1]), r[:, 2] / np.maximum(chars, 1.0), punct / c * 10, short / nw,
+        lower / nw, np.minimum(c / nw, 30) / 30, r[:, 9], tag == 1,
+        r[:, 3] / 6, np.minimum(r[:, 4], 6) / 6, np.minimum(r[:, 5], 6) / 6, np.minimum(r[:, 6], 12) / 12,
+        np.minimum(r[:, 7], 12) / 12, r[:, 13], r[:, 14], r[:, 15], r[:, 16], r[:, 17], r[:, 10],
+        np.minimum(r[:, 11] - 1, 3) / 3, np.log1p(r[:, 12]), tag == 2, tag == 3, tag == 4,
+    ], axis=1).astype(np.float32)
     kind_1h = np.zeros((n, len(KINDS)), dtype=np.float32)
     kind_1h[np.arange(n), [KIND_INDEX.get(s.kind, 0) for s in segs]] = 1.0
     flags = np.array([s.flags for s in segs], dtype=np.int64)
