@@ -1,6 +1,7 @@
 """Metadata: small pages written for the test, one per source and per kind of bad input."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -459,9 +460,15 @@ def test_linked_headlines_alone_do_not_make_a_listing():
     page = (f"<html><head><title>Storm</title></head><body><h1>Storm</h1><p>{'Rain fell. ' * 80}</p>"
             f"<aside>{related}</aside></body></html>")
     m = md(page, url="https://post.example/2024/storm")
-    assert m.teasers == 10 and not m.paginated
+    # teasers are counted only on paginated pages (the page type reads them only there)
+    assert m.teasers == 0 and not m.paginated
     text = "Rain fell on the town and the river rose. " * 30
     assert complete_metadata(m, body_text=text, body_blocks=4, link_density=0.05).page_type == "article"
+    counted = replace(m, teasers=10)  # even when counted, headings without pagination are no listing
+    assert complete_metadata(counted, body_text=text, body_blocks=4, link_density=0.05).page_type == "article"
+    paged = md(page.replace("<head>", '<head><link rel="next" href="/2024/storm?page=2">'),
+               url="https://post.example/2024/storm")
+    assert paged.teasers == 10 and paged.paginated
     # a page typed as an article is not counted for teasers at all
     typed = md('<html><head><meta property="og:type" content="article"></head><body>'
                + related + "</body></html>")

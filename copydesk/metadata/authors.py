@@ -3,8 +3,10 @@ person names, or () when nothing there is a name."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from .dates import MONTH
+from .text import unique
 
 MONTH_NAMES = frozenset(MONTH)
 MAX_NAME_CHARS = 60  # longer strings are sentences, not names
@@ -89,8 +91,12 @@ def clean_authors(values: object, *, allow_single_word: bool = True, organisatio
         values = [values]
     if not isinstance(values, (list, tuple)):
         return ()
-    out: list[str] = []
-    seen: set[str] = set()
+    return tuple(unique(_names(values, allow_single_word, organisations, nicknames), limit=MAX_AUTHORS))
+
+
+def _names(values: list[object] | tuple[object, ...], allow_single_word: bool, organisations: bool,
+           nicknames: bool) -> Iterator[str]:
+    """The cleaned names in `values`, in order, repeats included."""
     for v in values:
         if not isinstance(v, str):
             continue
@@ -100,18 +106,8 @@ def clean_authors(values: object, *, allow_single_word: bool = True, organisatio
         v = BY_PREFIX.sub("", v, count=1)
         for part in SEPARATORS.split(v):
             name = _clean_one(part, strip_roles=not organisations, nicknames=nicknames)
-            if not name:
-                continue
-            if not allow_single_word and " " not in name:
-                continue
-            key = name.casefold()
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(name)
-            if len(out) >= MAX_AUTHORS:
-                return tuple(out)
-    return tuple(out)
+            if name and (allow_single_word or " " in name):
+                yield name
 
 
 def is_person_name(name: str) -> bool:
@@ -130,6 +126,7 @@ BYLINE_KEYWORD = re.compile(
     r"redacción:|interview:|autor|autorin)\s+")
 # A name right after a date, as in "11.12.2019 - Jane Doe" or "12 May 2021 | Jane Doe".
 DATE_THEN_NAME = re.compile(r"(?:(?:19|20)\d\d|\d\d:\d\d(?:\s*Uhr)?)\s*[-–—|·•]\s*")
+NAME_ABBREVIATIONS = frozenset("dr. prof. mr. mrs. ms. st. jr. sr. mag. ing. dipl.".split())  # end with a dot, inside a name
 NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.\-]*|,|&|/")
 MAX_BYLINE_TOKENS = 16
 JOINERS = frozenset("and und et y e i en og och ve oraz".split())
@@ -163,7 +160,10 @@ def _names_at(text: str, start: int) -> list[str]:
         if w[0].isupper() or (cur and w.lower() in LOWER_PARTICLES):
             if cur and text[m.start() - 1] not in " \u00a0":
                 break
-            cur.append(w.rstrip(".") if w.endswith(".") and len(w) > 2 else w)
+            if w.endswith(".") and len(w) > 2 and w.lower() not in NAME_ABBREVIATIONS:
+                cur.append(w.rstrip("."))
+                break  # a full stop after a word (not an initial, not "Dr."): the sentence goes on without the name
+            cur.append(w)
             if len(cur) > 4:
                 return names
             continue

@@ -7,6 +7,7 @@ page. Dates before MIN_YEAR or after the reference (plus a day for time zones) a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
@@ -293,6 +294,15 @@ def _parse(s: str, now: datetime | None, lang: str | None) -> str | None:
     if m:
         d = _yearless(MONTH[m.group(2).lower()], int(m.group(1)), now)
         return d.isoformat() if d else None
+    return None
+
+
+def first_date(values: Iterable[object], *, now: datetime | None = None, lang: str | None = None) -> str | None:
+    """The first of `values` that `parse_date` reads (ISO 8601), or None; reads no further."""
+    for v in values:
+        d = parse_date(v, now=now, lang=lang)
+        if d:
+            return d
     return None
 
 

@@ -20,10 +20,11 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .authors import byline_from_text, clean_authors, is_person_name
-from .dates import date_from_url, find_dates, parse_date
+from .dates import date_from_url, find_dates, first_date, parse_date
 from .jsonld import ARTICLE_TYPES, LISTING_TYPES, LdData, author_values, parse_ld_scripts, strings_of, text_of, url_of
 from .language import normalise_lang
-from .titles import choose_title, norm
+from .text import norm, unique
+from .titles import choose_title
 
 # <meta> keys per field, best first (lower case; RDFa "dc:" and "dc." both appear in the wild).
 TITLE_KEYS = ("og:title", "twitter:title", "dc.title", "dc:title", "dcterms.title", "sailthru.title",
@@ -63,24 +64,29 @@ MAX_H1 = 3
 MAX_H2 = 20
 MAX_DATELINE_CHARS = 120
 
-# Lexbor walks the (sub)tree once per selector in a list, ~0.01 ms for a plain tag or attribute test
-# and ~0.04 ms for a case-insensitive class substring on a news page. So: <head> is read apart (it is
-# small); the whole page is walked only for what can be anywhere (JSON-LD, <h1>, microdata, rel
-# links: GLOBAL_SEL); the class-name tests that find bylines and datelines run only inside the
-# headline's <article>/<main> (BYLINE_SEL, DATELINE_SEL), and only when the structured sources leave the authors
-# or the date open. Class-name tests are case-insensitive substrings, as sites write "byline",
-# "Byline", "post-author", "autor", "entry-date" ...
+# Lexbor walks the (sub)tree once per selector in a list (measured on trafilatura-eval-dev, median
+# page: ~0.015 ms for a tag test over <body>, ~0.035 ms for a class substring, ~0.1 ms for an href
+# substring, as hrefs are long; a suffix test "$=" is cheap). So: <head> is read apart in one pass
+# (it is small); the whole page is walked only for what can be anywhere (JSON-LD, <h1>, microdata,
+# rel links: GLOBAL_SEL); the class-name tests that find bylines and datelines run only inside the
+# headline's <article>/<main> (BYLINE_SEL, DATELINE_SEL), and only when the structured sources
+# leave the authors or the date open; archive links are found by listing the links and testing
+# their hrefs in Python. Class-name tests are case-insensitive substrings, as sites write
+# "byline", "Byline", "post-author", "autor", "entry-date" ...
 HEAD_SEL = "meta[content], link[rel], title"
 LINK_RELS = frozenset(("canonical", "image_src", "license"))  # and next/prev: pagination
 MIN_HEAD_METAS = 3  # fewer <meta> in <head> than this: the page may have them in <body>, read them all
 GLOBAL_SEL = 'script[type*="ld+json" i], h1, [itemprop], a[rel]'
 BYLINE_SEL = 'a[rel~="author" i], [class*="aut" i], [class*="byline" i]'
 DATELINE_SEL = 'time, [class*="date" i], [class*="time" i], [class*="publi" i]'
-# Taxonomy links, by path (rel=tag/category links are found by the scan above). A cheap pre-filter
-# (URL paths are lower case in practice; TAXONOMY_PATH decides), run only when the structured data
-# lacks tags or categories, and only inside the headline's <article>/<main> when there is one.
-TAG_LINK_SEL = 'a[href*="/tag"], a[href*="/schlagw"], a[href*="/etiquet"], a[href*="/label"]'
-CATEGORY_LINK_SEL = 'a[href*="ategor"], a[href*="/rubri"]'
+# Taxonomy links, by path (rel=tag/category links are found by the global pass). A cheap pre-filter
+# on each link's href (URL paths are lower case in practice; TAXONOMY_PATH decides), run only when
+# the structured data lacks tags or categories, and only inside the headline's <article>/<main>
+# when there is one.
+TAG_HREF_HINTS = ("/tag", "/schlagw", "/etiquet", "/label")
+CATEGORY_HREF_HINTS = ("ategor", "/rubri")
+HREF_HINTS = {(t, c): re.compile("|".join(map(re.escape, (TAG_HREF_HINTS if t else ()) + (CATEGORY_HREF_HINTS if c else ()))))
+              for t in (False, True) for c in (False, True) if t or c}  # (tags wanted, categories wanted)
 TEASER_SEL = "h2 > a[href], h3 > a[href]"  # headings that are links: teaser cards of a listing
 PAGED_URL = re.compile(r"[?&](?:page|paged|pg|seite|pagina|strona|sayfa|side)=\d+|/(?:page|seite|pagina|strona)/\d+/?$",
                        re.I)
@@ -102,15 +108,20 @@ TAXONOMY_PATH = re.compile(
     r"(tag|tags|tagged|schlagwort|schlagworte|stichwort|stichworte|etiqueta|etiquetas|etichetta|tagi|tag-archive|"
     r"keyword|keywords|mot-cle|mots-cles|trefwoord|label|labels))/", re.I)
 # Containers whose links are site navigation or tag clouds, not this article's categories.
-NAV_CONTAINER = re.compile(r"\b(?:nav|menu|sidebar|widget|footer|breadcrumb|cloud|related|popular|header|dropdown|"
-                           r"toolbar|masthead)", re.I)
-NAV_TAGS = frozenset({"nav", "aside", "footer", "header", "menu"})
+NAV_CONTAINER = re.compile(r"\b(?:nav|menu|sidebar|widget|breadcrumb|cloud|related|popular|dropdown|toolbar|masthead)",
+                           re.I)
+NAV_TAGS = frozenset({"nav", "aside", "menu"})
+# Headers and footers: the site's own (navigation) unless they are inside the article.
+EDGE_CONTAINER = re.compile(r"\b(?:footer|header)", re.I)
+EDGE_TAGS = frozenset({"footer", "header"})
 MAX_ANCESTORS = 12
 LICENSE_CC = re.compile(r"creativecommons\.org/(?:licenses|publicdomain)/([a-z\-+]+)/(\d\.\d)", re.I)
 CC_TEXT = re.compile(r"\bCC[\s-](BY(?:[\s-](?:SA|NC|ND)){0,2}|0)(?:[\s-](\d\.\d))?\b", re.I)
 HANDLE_OR_URL = re.compile(r"^(?:@|https?://)")
 HAS_DIGIT = re.compile(r"\d")
 TAG_RE = re.compile(r"<[^>]{0,500}>")
+TERM_STRIP = " #,;|·•"  # around a tag: hash signs, and list separators written inside a link's text
+LIST_SEP = re.compile(r"\s*[,;|]\s*")  # between the terms of a keywords/tags value
 
 # Dates near the headline: how far (in scanned metadata elements, and in characters of running text)
 # a visible date may sit from the <h1> to count as its dateline.
@@ -141,7 +152,6 @@ class Scan:
     datelines: list[tuple[int, LexborNode]] = field(default_factory=list)
     taxonomy: list[tuple[int, LexborNode, bool]] = field(default_factory=list)  # (pos, node, is_category)
     rel_links: list[tuple[int, LexborNode, str]] = field(default_factory=list)  # a[rel] license
-    rel_authors: list[LexborNode] = field(default_factory=list)  # a[rel=author] anywhere on the page
     pagination: bool = False  # <link rel=next/prev>
     hpos: int | None = None
 
@@ -154,19 +164,27 @@ def _absolute(base: str, href: str) -> str:
 
 
 def _read_meta(node: LexborNode, meta: dict[str, list[str]]) -> None:
-    a = node.attributes
+    _meta_entry(node.attributes, meta)
+
+
+def _meta_entry(a: dict[str, str | None], meta: dict[str, list[str]]) -> None:
+    """File a <meta>'s content under each of its keys (lower case; "property" may hold several)."""
     content = a.get("content")
     if content:
         content = content.strip()
         if content and len(content) <= MAX_META_VALUE:
-            for attr, key in a.items():
-                if key and attr in META_KEY_ATTRS:
+            for attr in META_KEY_ATTRS:
+                key = a.get(attr)
+                if key:
                     key = key.lower()
-                    for k in (key.split() if " " in key else (key,)):
-                        meta.setdefault(k, []).append(content)
+                    if " " in key:
+                        for k in key.split():
+                            meta.setdefault(k, []).append(content)
+                    else:
+                        meta.setdefault(key, []).append(content)
 
 
-META_KEY_ATTRS = frozenset(("property", "name", "itemprop", "http-equiv"))
+META_KEY_ATTRS = ("property", "name", "itemprop", "http-equiv")
 
 
 def _scan(tree: LexborHTMLParser) -> Scan:
@@ -202,11 +220,11 @@ def _scan(tree: LexborHTMLParser) -> Scan:
                 if p in ITEMPROPS:
                     s.md.setdefault(p, []).append((i, node))
         if tag == "a":
-            rel = (a.get("rel") or "").lower().split()
-            if rel:
-                if "author" in rel:
-                    s.rel_authors.append(node)
-                elif "license" in rel:
+            rel = (a.get("rel") or "").lower()
+            # most rel values are "nofollow"/"noopener": a substring test spares the split
+            if "author" in rel or "license" in rel or "tag" in rel or "category" in rel:
+                rel = rel.split()
+                if "license" in rel:
                     s.rel_links.append((i, node, "license"))
                 if "category" in rel or "tag" in rel:
                     s.taxonomy.append((i, node, "category" in rel))
@@ -215,77 +233,79 @@ def _scan(tree: LexborHTMLParser) -> Scan:
 
 def _read_head(root: LexborNode, s: Scan, in_head: bool) -> int:
     """<meta> with content, <title>, and the <link>s that matter (LINK_RELS), under `root`, in one
-    selector pass; returns the number of <meta> read."""
+    selector pass; returns the number of <meta> read. (A hot loop: plain substring tests before
+    any splitting, and as few node accessors as possible.)"""
     n_meta = 0
     meta = s.meta
     for node in root.css(HEAD_SEL):
         tag = node.tag
         if tag == "meta":
             n_meta += 1
-            if in_head or not node.attributes.get("itemprop"):  # body microdata is read by the global pass
-                _read_meta(node, meta)
+            a = node.attributes
+            if in_head or not a.get("itemprop"):  # body microdata is read by the global pass
+                _meta_entry(a, meta)
         elif tag == "link":
-            rels = (node.attributes.get("rel") or "").lower().split()
+            rels = (node.attrs.get("rel") or "").lower().split()
             if "next" in rels or "prev" in rels:
                 s.pagination = True
-            elif any(r in LINK_RELS for r in rels):
+            elif not LINK_RELS.isdisjoint(rels):
                 s.links.append(node)
         elif s.title is None and tag == "title":
             s.title = norm(node.text(deep=True))
     return n_meta
 
 
-def _scan_root(s: Scan, root: LexborNode, head: LexborNode | None, *, bylines: bool, dates: bool,
-               tags: bool = False, cats: bool = False) -> None:
-    """One selector pass over the headline's container for what is still wanted: bylines and
-    datelines (see BYLINE_SEL, DATELINE_SEL) in document order with the headline's own position
-    among them (`s.hpos`), and links to tag and category archives (TAG_LINK_SEL, CATEGORY_LINK_SEL)."""
-    sel = ", ".join(x for x in (head.tag if head is not None and (bylines or dates) else "",
-                                BYLINE_SEL if bylines else "", DATELINE_SEL if dates else "",
-                                TAG_LINK_SEL if tags else "", CATEGORY_LINK_SEL if cats else "") if x)
-    if not sel:
-        return
+def _scan_root(s: Scan, root: LexborNode, head: LexborNode | None, *, bylines: bool, dates: bool) -> None:
+    """Bylines and/or datelines (see BYLINE_SEL, DATELINE_SEL) under `root`, in document order,
+    with the headline's own position among them (`s.hpos`)."""
+    sel = ", ".join(x for x in (head.tag if head is not None else "", BYLINE_SEL if bylines else "",
+                                DATELINE_SEL if dates else "") if x)
     hid = head.mem_id if head is not None else None
-    htag = head.tag if head is not None and (bylines or dates) else None
-    words = (("aut", "byline") if bylines else ()) + (("date", "time", "publi") if dates else ())
-    pos = -1  # the index among the byline/dateline pass's own elements (taxonomy links not counted)
-    for node in root.css(sel):
+    for i, node in enumerate(root.css(sel)):
         tag = node.tag
-        a = node.attributes
-        if tag == "a" and (tags or cats):
-            href = a.get("href")
-            m = TAXONOMY_PATH.search(href) if href else None
-            if m is not None:
-                rel = (a.get("rel") or "").lower().split()
-                # rel=tag/category links were found by the global pass
-                if "tag" not in rel and "category" not in rel and (tags if m.group(2) else cats):
-                    s.taxonomy.append((pos, node, m.group(1) is not None))
-                continue
-        cls = a.get("class")
-        low = cls.lower() if cls else ""
-        rel_author = bylines and tag == "a" and "author" in (a.get("rel") or "").lower()
-        if not (rel_author or tag == htag or (dates and tag == "time") or any(w in low for w in words)):
-            continue  # matched only by a taxonomy selector
-        pos += 1
         if hid is not None and s.hpos is None and node.mem_id == hid:
-            s.hpos = pos
+            s.hpos = i
             continue
         if tag == "h1":
             continue
-        if rel_author:
-            s.bylines.append((pos, node))
+        a = node.attributes
+        if tag == "a" and "author" in (a.get("rel") or "").lower():
+            s.bylines.append((i, node))
             continue
         if tag == "time":
-            s.datelines.append((pos, node))
+            s.datelines.append((i, node))
             continue
-        if low:
+        cls = a.get("class")
+        if cls:
             # plain substring tests: a regex per element costs more than the selector walk
+            low = cls.lower()
             if "author" in low or "autor" in low or "byline" in low:
-                if bylines:
-                    s.bylines.append((pos, node))
-            elif dates and ("date" in low or "time" in low or "publi" in low or "posted" in low) \
+                s.bylines.append((i, node))
+            elif ("date" in low or "time" in low or "publi" in low or "posted" in low) \
                     and not NOT_DATE_CLASS.search(low):
-                s.datelines.append((pos, node))
+                s.datelines.append((i, node))
+
+
+def _archive_links(scope: LexborNode, *, tags: bool, cats: bool) -> list[tuple[int, LexborNode, bool]]:
+    """Links under `scope` whose path names a tag or category archive (TAXONOMY_PATH), as
+    (-1, node, is_category); rel=tag/category links are left to the global pass. All links are
+    listed by one plain selector and tested in Python: attribute-substring selectors cost lexbor
+    several times more on long hrefs."""
+    out: list[tuple[int, LexborNode, bool]] = []
+    if not tags and not cats:
+        return out
+    hints = HREF_HINTS[(tags, cats)]
+    for node in scope.css("a[href]"):
+        href = node.attrs.get("href")
+        if not href or not hints.search(href):
+            continue
+        m = TAXONOMY_PATH.search(href)
+        if m is None or not (tags if m.group(2) else cats):
+            continue
+        rel = (node.attrs.get("rel") or "").lower().split()
+        if "tag" not in rel and "category" not in rel:
+            out.append((-1, node, m.group(1) is not None))
+    return out
 
 
 def _first(meta: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:
@@ -305,61 +325,68 @@ def _node_value(node: LexborNode) -> str:
     return norm(node.text(deep=True, separator=" "))
 
 
-def _inside_nav(node: LexborNode, cache: dict[int, bool] | None = None) -> bool:
-    """Inside site navigation, a tag cloud or a sidebar. `cache` (by node id) spares the walk up for
-    links that share their containers, as the links of one list do."""
+def _inside_nav(node: LexborNode, cache: dict[int, tuple[bool, bool, bool]] | None = None,
+                own: int | None = None) -> bool:
+    """Inside site navigation, a tag cloud or a sidebar; or inside a header or footer that is not
+    the article's own (an <article>'s footer is where blogs list the post's tags and categories);
+    or, when `own` (the node id of the headline's <article>) is given, inside another <article>
+    (the teaser cards of related posts). `cache` (by node id: is there a navigation container at
+    or above it, is it inside the article, is there a header/footer at or above it) spares the
+    walk up for links that share their containers, as the links of one list do; it is valid for
+    one `own` only."""
     p = node.parent
-    seen: list[int] = []
-    result = False
+    seen: list[tuple[int, bool]] = []  # (node id, is a header/footer) of the ancestors walked
+    nav = in_article = edge = False
     for _ in range(MAX_ANCESTORS):
         if p is None:
             break
         if cache is not None:
             key = p.mem_id
             if key in cache:
-                result = cache[key]
+                nav, in_article, edge = cache[key]
                 break
-            seen.append(key)
-        if p.tag in NAV_TAGS:
-            result = True
+        tag = p.tag
+        if tag in ("article", "main"):
+            if own is not None and tag == "article" and p.mem_id != own:
+                nav = True  # another article's links: a related post's, a teaser's
+            in_article = True
             break
-        if p.tag in ("article", "main", "body"):
+        if tag == "body":
+            break
+        if tag in NAV_TAGS:
+            nav = True
             break
         a = p.attributes
         cls = (a.get("class") or "") + " " + (a.get("id") or "")
         if len(cls) > 1 and NAV_CONTAINER.search(cls):
-            result = True
+            nav = True
             break
+        is_edge = tag in EDGE_TAGS or (len(cls) > 1 and EDGE_CONTAINER.search(cls) is not None)
+        if cache is not None:
+            seen.append((p.mem_id, is_edge))
+        elif is_edge:
+            edge = True
         p = p.parent
     if cache is not None:
-        for key in seen:
-            cache[key] = result
-    return result
+        for key, is_edge in reversed(seen):  # from the top down: a header/footer covers what is below it
+            edge = edge or is_edge
+            cache[key] = (nav, in_article, edge)
+    return nav or (edge and not in_article)
 
 
 def _split_list(values: list[str]) -> list[str]:
     out: list[str] = []
     for v in values:
-        parts = re.split(r"\s*[,;|]\s*", v) if ("," in v or ";" in v or "|" in v) else [v]
+        parts = LIST_SEP.split(v) if ("," in v or ";" in v or "|" in v) else [v]
         out.extend(parts)
     return out
 
 
 def _clean_terms(values: list[str]) -> tuple[str, ...]:
-    seen: set[str] = set()
-    out: list[str] = []
-    for v in values:
-        v = norm(v).strip("#").strip()
-        if not v or len(v) > MAX_TAG_CHARS or HANDLE_OR_URL.match(v):
-            continue
-        k = v.casefold()
-        if k in seen:
-            continue
-        seen.add(k)
-        out.append(v)
-        if len(out) >= MAX_TAGS:
-            break
-    return tuple(out)
+    """Tags or categories: trimmed, without handles, URLs and repeats, at most MAX_TAGS."""
+    terms = (t for t in (norm(v).strip(TERM_STRIP) for v in values)
+             if t and len(t) <= MAX_TAG_CHARS and not HANDLE_OR_URL.match(t))
+    return tuple(unique(terms, limit=MAX_TAGS))
 
 
 def _license(s: Scan, ld: dict[str, Any] | None) -> str | None:
@@ -490,49 +517,59 @@ def _lines(text: str) -> str:
 def _walk_text(start: LexborNode, forward: bool, limit: int) -> str:
     """Running text after (or before) a node in document order, up to `limit` characters, with a
     newline at each text node (a byline's name ends where its element ends). Visits nodes one by
-    one, so a big container next to the headline costs only the part that is read."""
+    one (never entering the start element, scripts and styles), so a big container next to the
+    headline costs only the part that is read. A hot loop: the node steps are written inline."""
     parts: list[str] = []
     total = 0
     n: LexborNode | None = start
+    descend = False  # never enter the start element
     for _ in range(MAX_WALK_NODES):
-        n = _next_node(n, forward, start if forward else None)
+        if forward:
+            c = n.child if descend else None
+            if c is not None:
+                n = c
+            else:
+                while True:
+                    nxt = n.next
+                    if nxt is not None:
+                        n = nxt
+                        break
+                    n = n.parent
+                    if n is None or n.tag in ("body", "html"):
+                        n = None
+                        break
+        else:
+            n = _prev_leaf(n)
         if n is None:
             break
         tag = n.tag
         if tag == "-text":
-            t = " ".join((n.text_content or "").split())
-            if t:
+            descend = False
+            t = n.text_content
+            if t and not t.isspace():
+                t = " ".join(t.split())
                 room = limit - total
                 parts.append(t if len(t) <= room else (t[:room] if forward else t[-room:]))
                 total += len(t)
                 if total >= limit:
                     break
+        else:
+            descend = tag not in SKIP_TEXT_TAGS
     if not forward:
         parts.reverse()
     return "\n".join(parts)
 
 
-def _next_node(n: LexborNode, forward: bool, skip: LexborNode | None) -> LexborNode | None:
-    """The next (or previous) node in document order, not entering `skip` (the start element) nor
-    scripts and styles; None at the end of the body."""
-    if forward:
-        if n is not skip and n.tag not in SKIP_TEXT_TAGS:
-            c = n.child
-            if c is not None:
-                return c
-        while n is not None:
-            nxt = n.next
-            if nxt is not None:
-                return nxt
-            n = n.parent
-            if n is None or n.tag in ("body", "html"):
-                return None
-        return None
-    # backwards: the previous sibling's last leaf, else the parent (whose text is its children's)
-    prv = n.prev
-    if prv is None:
-        p = n.parent
-        return None if p is None or p.tag in ("body", "html") else _next_node(p, False, None)
+def _prev_leaf(n: LexborNode) -> LexborNode | None:
+    """The node before `n` in document order, as the last leaf of the previous sibling (not
+    entering scripts and styles), else of the parent's previous sibling; None at the body's start."""
+    while True:
+        prv = n.prev
+        if prv is not None:
+            break
+        n = n.parent
+        if n is None or n.tag in ("body", "html"):
+            return None
     while prv.tag not in SKIP_TEXT_TAGS:
         last = prv.last_child
         if last is None:
@@ -543,44 +580,39 @@ def _next_node(n: LexborNode, forward: bool, skip: LexborNode | None) -> LexborN
 
 def _structured_dates(s: Scan, art: dict[str, Any], ld: LdData, url: str | None, canonical: str | None,
                       now: datetime | None) -> DateEvidence:
+    """Every date the structured sources state, by source (the first parsable value of each)."""
     ev = DateEvidence()
-    for k in ("datePublished", "dateCreated", "uploadDate"):
-        d = parse_date(text_of(art.get(k)), now=now)
+    meta, md = s.meta, s.md
+
+    def add(dest: list[tuple[str, str]], source: str, values: Iterable[object]) -> None:
+        d = first_date(values, now=now)
         if d:
-            ev.published.append(("ld:" + k, d))
-    meta = s.meta
+            dest.append((source, d))
+
+    # (most keys are absent: the lookups come first, the parsing only for what is there)
+    for k in LD_PUBLISHED:
+        if art.get(k):
+            add(ev.published, "ld:" + k, (text_of(art[k]),))
     for k in PUBLISHED_KEYS:
-        for v in meta.get(k, ()):
-            d = parse_date(v, now=now)
-            if d:
-                ev.published.append(("meta:" + k, d))
-                break
-    for k in ("datepublished", "datecreated", "uploaddate"):
-        for _, node in s.md.get(k, ()):
-            d = parse_date(_node_value(node), now=now)
-            if d:
-                ev.published.append(("md:" + k, d))
-                break
-    d = parse_date(text_of(art.get("dateModified")), now=now)
-    if d:
-        ev.modified.append(("ld:dateModified", d))
+        if k in meta:
+            add(ev.published, "meta:" + k, meta[k])
+    for k in MD_PUBLISHED:
+        if k in md:
+            add(ev.published, "md:" + k, (_node_value(node) for _, node in md[k]))
+    if art.get("dateModified"):
+        add(ev.modified, "ld:dateModified", (text_of(art["dateModified"]),))
     for k in MODIFIED_KEYS:
-        for v in meta.get(k, ()):
-            d = parse_date(v, now=now)
-            if d:
-                ev.modified.append(("meta:" + k, d))
-                break
-    for _, node in s.md.get("datemodified", ()):
-        d = parse_date(_node_value(node), now=now)
-        if d:
-            ev.modified.append(("md:datemodified", d))
-            break
-    for v in ld.other_dates:
-        d = parse_date(v, now=now)
-        if d:
-            ev.other_ld.append(d)
+        if k in meta:
+            add(ev.modified, "meta:" + k, meta[k])
+    if "datemodified" in md:
+        add(ev.modified, "md:datemodified", (_node_value(node) for _, node in md["datemodified"]))
+    ev.other_ld = [d for d in (parse_date(v, now=now) for v in ld.other_dates) if d]
     ev.url = date_from_url(url, now=now) or (date_from_url(canonical, now=now) if canonical != url else None)
     return ev
+
+
+LD_PUBLISHED = ("datePublished", "dateCreated", "uploadDate")  # JSON-LD keys of a publication date, best first
+MD_PUBLISHED = ("datepublished", "datecreated", "uploaddate")  # ... and their microdata itemprops
 
 
 def needs_dateline(ev: DateEvidence) -> bool:
@@ -749,25 +781,40 @@ def read(tree: LexborHTMLParser, url: str | None, *, now: datetime | None = None
     ev = _structured_dates(s, art, ld, url, canonical, now)
     need_byline = not authors or all(" " not in a for a in authors)
     need_date = needs_dateline(ev)
-    # tags and categories from the structured sources; links to tag and category archives are
-    # searched (in the same pass as bylines and datelines) only when those have none
+    # tags and categories from the structured sources; the links to tag and category archives
+    # are read only for a kind those leave empty
     tags, categories = _structured_terms(meta, md, art)
     visible: tuple[str, ...] = ()
-    if need_byline or need_date or not tags or not categories:
-        scope = _scope(head, tree)
-        if scope is not None:
-            _scan_root(s, scope, head, bylines=need_byline, dates=need_date, tags=not tags, cats=not categories)
+    link_tags: list[str] = []
+    link_cats: list[str] = []
+    nav_cache: dict[int, tuple[bool, bool, bool]] = {}
+    scope = _scope(head, tree) if need_byline or need_date or not tags or not categories else None
+    if scope is not None:
+        if need_byline or need_date:
+            _scan_root(s, scope, head, bylines=need_byline, dates=need_date)
+        if not tags or not categories:
+            # the rel=tag/category links first (found by the global pass); the archive links of
+            # the container only for a kind they leave empty
+            own = scope.mem_id if scope.tag == "article" else None
+            link_tags, link_cats = _taxonomy_links(s.taxonomy, own, nav_cache)
+            want_tags, want_cats = not tags and not link_tags, not categories and not link_cats
+            if want_tags or want_cats:
+                more_tags, more_cats = _taxonomy_links(_archive_links(scope, tags=want_tags, cats=want_cats), own,
+                                                       nav_cache)
+                link_tags += more_tags
+                link_cats += more_cats
     if need_byline or need_date:
-        # the text right after the headline: its dateline and byline
-        after = _walk_text(head, True, TEXT_AFTER_CHARS) if head is not None else ""
-        near = _element_dates(s, now, raw_lang) if need_date else []
+        near_names = _near_byline(s) if need_byline else ()
+        # the text right after the headline: its dateline and byline (read only when needed)
+        after = _walk_text(head, True, TEXT_AFTER_CHARS) if head is not None and (need_date or not near_names) else ""
         if need_byline:
             # an author element near the headline, a byline written in the text after it, an
-            # author box further down
-            visible = _near_byline(s) or (byline_from_text(after[:BYLINE_TEXT_CHARS]) if after else ()) or \
-                _far_byline(s)
+            # author box further down, a byline written in the line above the headline
+            # ("04.02.2022 | 13:10 | Jane Roe", a kicker's "Redaktion: ...")
+            visible = near_names or (byline_from_text(after[:BYLINE_TEXT_CHARS]) if after else ()) or \
+                _far_byline(s) or (byline_from_text(_walk_text(head, False, TEXT_BEFORE_CHARS)) if head else ())
         if need_date:
-            ev.near = near + _text_dates(head, after, now, raw_lang)
+            ev.near = _element_dates(s, now, raw_lang) + _text_dates(head, after, now, raw_lang)
     if need_byline:
         if authors and visible:
             # a first name or user name in the metadata, the full name in the byline: the full name
@@ -797,7 +844,6 @@ def read(tree: LexborHTMLParser, url: str | None, *, now: datetime | None = None
 
     # tags and categories: the archive links, else the post container's class names
     if not tags or not categories:
-        link_tags, link_cats = _taxonomy_links(s)
         tags = tags or _clean_terms(link_tags)
         categories = categories or _clean_terms(link_cats)
         if not categories or not tags:
@@ -972,15 +1018,14 @@ def _scope(head: LexborNode | None, tree: LexborHTMLParser) -> LexborNode | None
     return tree.body
 
 
-def _taxonomy_links(s: Scan) -> tuple[list[str], list[str]]:
-    """(tags, categories): the text of rel=tag/category links anywhere, and of links whose path
-    names a tag or category archive inside the headline's container (both found by the scans);
-    never in navigation."""
+def _taxonomy_links(links: list[tuple[int, LexborNode, bool]], own: int | None,
+                    cache: dict[int, tuple[bool, bool, bool]]) -> tuple[list[str], list[str]]:
+    """(tags, categories): the texts of taxonomy links ((position, node, is_category): rel=tag/category
+    links, links to archive paths) that are not in navigation (see `_inside_nav`, `own`, `cache`)."""
     tags: list[str] = []
     cats: list[str] = []
-    cache: dict[int, bool] = {}
-    for _, node, is_cat in s.taxonomy:
-        if _inside_nav(node, cache):
+    for _, node, is_cat in links:
+        if _inside_nav(node, cache, own):
             continue
         text = norm(node.text(deep=True, separator=" "))
         if text:
@@ -1015,7 +1060,8 @@ def _section_from_url(tree: LexborHTMLParser, url: str | None) -> tuple[str, ...
         return ()
     key = _slug(seg)
     try:
-        links = tree.css(f'a[href*="/{seg}"]')[:MAX_SECTION_LINKS]
+        # suffix selectors: a substring test ("*=") costs lexbor several times more on long hrefs
+        links = tree.css(f'a[href$="/{seg}"], a[href$="/{seg}/"]')[:MAX_SECTION_LINKS]
     except Exception:  # noqa: BLE001 - an odd URL segment that the selector parser refuses
         return ()
     for node in links:
