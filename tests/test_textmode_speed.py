@@ -113,3 +113,25 @@ def test_many_documents_same_articles() -> None:
         b = extract_text(d)
         assert "The river rose by two metres" in b.text
         assert (a.text, a.title, a.removed) == (b.text, b.title, b.removed)
+
+
+
+def test_packed_token_counts_equal_plain_counts() -> None:
+    """Vocabulary shares from the packed-lane cumulative sum equal counting each line's tokens directly."""
+    from copydesk.textmode.lines import BYTE_TABLE, FEATURE_NAMES, T_COMMENT, T_STOP, T_TIME, T_UI, TOKEN_CAT
+
+    text = ("Home | Sign in | Subscribe\n...\nThe council said it would reply to the residents by Monday.\n"
+            "John replied\n" + "and " * 70 + "reply\n!!!\nPosted 3 hours ago")
+    f = extract_features(text)
+    col = {name: k for k, name in enumerate(FEATURE_NAMES)}
+    for i, line in enumerate(f.text):
+        cats = [TOKEN_CAT.get(t, 0) for t in line[:160].lower().encode("utf8").translate(BYTE_TABLE).split()]
+        n = max(len(cats), 1)
+        for name, flag in (("ui_share", T_UI), ("stop_share", T_STOP), ("comment_share", T_COMMENT),
+                           ("time_share", T_TIME)):
+            assert np.isclose(f.X[i, col[name]], sum(1 for c in cats if c & flag) / n), (line, name)
+    assert f.X[f.text.index("!!!"), col["stop_share"]] == 0.0
+    assert f.X[f.text.index("John replied"), col["comment_share"]] == 0.5
+    long_line = next(k for k, s in enumerate(f.text) if s.startswith("and and"))
+    # only the first 160 characters are tokenised: the closing "reply" is not seen
+    assert (f.X[long_line, col["stop_share"]], f.X[long_line, col["comment_share"]]) == (1.0, 0.0)

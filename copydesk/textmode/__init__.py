@@ -401,7 +401,10 @@ def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | Non
                        captions=tuple(captions), bio=tuple(bio), removed=tuple(removed),
                        reason="no body lines found", warnings=tuple(warnings))
     blocks = _blocks(kept)
-    quotes = tuple(find_quotes([b.text for b in blocks if b.kind == PARAGRAPH]))
+    # most pages quote no one: one scan of the kept text spares the per-paragraph pass
+    joined = "\n".join(kept)
+    quotes = tuple(find_quotes([b.text for b in blocks if b.kind == PARAGRAPH])) if '"' in joined or "“" in joined \
+        else ()
     return Article(status=OK, url=url, title=title, blocks=blocks, authors=tuple(authors), quotes=quotes,
                    sitename=sitename, captions=tuple(captions), bio=tuple(bio), removed=tuple(removed),
                    page_type="article", warnings=tuple(warnings))

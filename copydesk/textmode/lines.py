@@ -70,6 +70,8 @@ FEATURE_NAMES = (
 # Columns averaged over the neighbourhood (WINDOWS) for stage 1.
 CONTEXT_COLUMNS = ("long_prose", "log_words", "ui_share", "stop_share", "marker")
 LONG_PROSE = FEATURE_NAMES.index("long_prose")
+assert FEATURE_NAMES[2:9] == ("end_terminal", "end_colon", "end_comma", "end_digit", "start_bullet", "start_digit",
+                              "start_lower") and FEATURE_NAMES[28:30] == ("comment_share", "time_share")
 
 
 def ends_sentence(s: str) -> bool:
@@ -215,6 +217,10 @@ def _char_table() -> np.ndarray:
 F_TERMINAL, F_SENTENCE, F_QUOTE, F_BULLET, F_COMMA, F_COLON, F_DIGIT, F_LOWER, F_UPPER = (1 << k for k in range(9))
 CHAR_FLAGS = _char_table()
 CHAR_FLAGS_ASCII = CHAR_FLAGS[:128].copy()
+# Feature columns 2-5 (end_terminal, end_colon, end_comma, end_digit) and 6-8 (start_bullet, start_digit,
+# start_lower) as flag tests of the line's last / first character.
+LAST_CHAR_FLAGS = np.array([F_TERMINAL, F_COLON, F_COMMA, F_DIGIT], np.uint16)
+FIRST_CHAR_FLAGS = np.array([F_BULLET, F_DIGIT, F_LOWER], np.uint16)
 # Byte table for tokenising: ASCII punctuation and control characters become spaces.
 _BT = bytearray(range(256))
 for _c in range(256):
@@ -239,6 +245,14 @@ def _token_table() -> dict[bytes, int]:
 
 
 TOKEN_CAT = _token_table()
+# Token category -> packed lanes (12 bits each): token count (the newline token excluded), UI, function,
+# comment, time words.
+LANE_BITS = 12
+LANE_MASK = np.uint64((1 << LANE_BITS) - 1)
+LANE_SHIFTS = np.arange(5, dtype=np.uint64) * np.uint64(LANE_BITS)
+TOKEN_LANES = np.array([0 if c == T_NL else 1 + sum(int(bool(c & f)) << (LANE_BITS * k)
+                                                      for k, f in enumerate((T_UI, T_STOP, T_COMMENT, T_TIME), 1))
+                        for c in range(256)], np.uint64)
 N_CONTEXT = len(CONTEXT_COLUMNS)
 N_STAGE1 = len(FEATURE_NAMES) + N_CONTEXT * len(WINDOWS) + 2 + 4
 # Columns of the joint window means (context columns plus the two rhythm ones, per window) that are features.
@@ -335,24 +349,23 @@ def extract_features_many(texts: Sequence[str]) -> list[LineFeatures]:
     upper_share = upper / np.maximum(upper + lower, 1)
     no_space = (chars / (spaces + 1) > NO_SPACE_CHARS_PER_WORD).astype(f32)
     words = np.where(no_space > 0, np.maximum(chars / CJK_CHARS_PER_WORD, 1), spaces + 1).astype(f32)
-    end_terminal = (last & F_TERMINAL) > 0
     end_sentence = ((last & F_SENTENCE) > 0) | (((last & F_QUOTE) > 0) & ((second & F_SENTENCE) > 0))
     # Words of the interface, function words, comment and time words: every token in one pass.
     heads = "\n".join(map(getitem, texts_all, repeat(slice(0, TOKEN_PREFIX)))) if slen.max() > TOKEN_PREFIX else joined
     low = heads.encode("utf8", "surrogatepass").lower().translate(BYTE_TABLE)
     toks = low.replace(b"\n", b" \x01 ").split()
     cats = np.frombuffer(bytes(map(TOKEN_CAT.get, toks, repeat(0))), np.uint8)
-    line_of = np.cumsum(cats == T_NL)
-    tok_cnt = np.add.reduceat(
-        np.stack([(cats & b) > 0 for b in (T_UI, T_STOP, T_COMMENT, T_TIME)]).view(np.uint8),
-        np.flatnonzero(np.diff(line_of, prepend=-1)), axis=1, dtype=np.int32).T.astype(f32)
-    # reduceat groups start at each line's first token (line 0 has no NL token before it).
-    per_line_tok = np.bincount(line_of, minlength=n)[:n].astype(f32)
-    per_line_tok[1:] -= 1
-    ntok = np.maximum(per_line_tok, 1)
-    if len(tok_cnt) != n:  # a line with no tokens at all (only punctuation): fall back to bincount
-        tok_cnt = np.stack([np.bincount(line_of, weights=(cats & b) > 0, minlength=n)[:n]
-                            for b in (T_UI, T_STOP, T_COMMENT, T_TIME)], axis=1).astype(f32)
+    # Per-line counts of every category at once: each token's categories packed into 12-bit lanes of one
+    # uint64 (a line holds at most TOKEN_PREFIX characters of tokens, far below a lane's capacity), one
+    # cumulative sum, differences at the newline tokens (modular arithmetic keeps each lane exact).
+    cs = np.cumsum(TOKEN_LANES[cats])
+    bnd = np.zeros(n + 1, np.uint64)
+    if len(cs):
+        bnd[1:n] = cs[np.flatnonzero(cats == T_NL)]
+        bnd[n] = cs[-1]
+    lanes = ((np.subtract(bnd[1:], bnd[:-1])[:, None] >> LANE_SHIFTS) & LANE_MASK).astype(f32)
+    ntok = np.maximum(lanes[:, 0], 1)
+    tok_cnt = lanes[:, 1:]
     tok_cnt /= ntok[:, None]
     ui, stop, comment, timew = tok_cnt.T
     if cps.dtype != np.uint8 and int(cps.max()) >= CJK_UI_MIN_CP:  # interface phrases of scripts without
@@ -403,16 +416,20 @@ def extract_features_many(texts: Sequence[str]) -> list[LineFeatures]:
     words_max = np.repeat(wmax, counts[counts > 0])
     # Written column by column into the final matrix (a 37-array np.stack costs more than the arithmetic).
     X = np.empty((n, N_STAGE1), f32)
+    # How the line ends and starts: flag tests of the last / first character, one broadcast op each.
+    X[:, 2:6] = (last[:, None] & LAST_CHAR_FLAGS) > 0
+    X[:, 6:9] = (first[:, None] & FIRST_CHAR_FLAGS) > 0
+    X[:, 28:30] = tok_cnt[:, 2:4]  # comment_share, time_share
     local_cols = (
-        np.log1p(chars), log_words, end_terminal, (last & F_COLON) > 0, (last & F_COMMA) > 0,
-        (last & F_DIGIT) > 0, (first & F_BULLET) > 0, (first & F_DIGIT) > 0, (first & F_LOWER) > 0, upper_share,
-        np.log1p(indent), commas / words, dig / chars, np.minimum(nav, 5) / 5, ui, ui > 0, stop,
-        np.log(repeat_), blank_before, blank_after, rel, no_space, long_prose, end_sentence,
-        np.minimum(junction, 3) / 3, np.minimum(capw / words, 1), words / words_max,
-        np.log1p(nd_lines).astype(f32), comment, timew, np.minimum(clocks, 2) / 2, ats > 0, marker,
-        np.log1p(mcum - marker), np.log1p(mtot - mcum), since, until,
+        (0, np.log1p(chars)), (1, log_words), (9, upper_share),
+        (10, np.log1p(indent)), (11, commas / words), (12, dig / chars), (13, np.minimum(nav, 5) / 5), (14, ui),
+        (15, ui > 0), (16, stop), (17, np.log(repeat_)), (18, blank_before), (19, blank_after), (20, rel),
+        (21, no_space), (22, long_prose), (23, end_sentence), (24, np.minimum(junction, 3) / 3),
+        (25, np.minimum(capw / words, 1)), (26, words / words_max), (27, np.log1p(nd_lines).astype(f32)),
+        (30, np.minimum(clocks, 2) / 2), (31, ats > 0), (32, marker), (33, np.log1p(mcum - marker)),
+        (34, np.log1p(mtot - mcum)), (35, since), (36, until),
     )
-    for k, col in enumerate(local_cols):
+    for k, col in local_cols:
         X[:, k] = col
     # Neighbours: how much prose, how many words, how much UI and comment vocabulary around each line; and
     # the rhythm of line lengths (teasers and comments alternate short headers with prose).
@@ -434,7 +451,7 @@ def extract_features_many(texts: Sequence[str]) -> list[LineFeatures]:
     c0 = nl + N_CONTEXT * len(WINDOWS)
     X[:, c0] = np.sqrt(np.maximum(sq - mean_lw * mean_lw, 0))
     X[:, c0 + 1] = alt
-    prose_score = np.clip(long_prose * 0.5 + 0.5 * (stop > 0.15) + 0.25 * end_terminal - 0.5 * (ui > 0.2), 0, 1)
+    prose_score = np.clip(long_prose * 0.5 + 0.5 * (stop > 0.15) + 0.25 * X[:, 2] - 0.5 * (ui > 0.2), 0, 1)
     for a, c in zip(dstart.tolist(), counts.tolist(), strict=True):
         if c:
             X[a:a + c, c0 + 2:c0 + 6] = run_features(prose_score[a:a + c], words[a:a + c])[0]
