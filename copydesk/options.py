@@ -19,9 +19,9 @@ class Options:
     max_bytes: int = DEFAULT_MAX_BYTES  # larger inputs get status "too_large"
     timeout: float | None = DEFAULT_TIMEOUT  # seconds of extraction per page; None for no limit
     with_metadata: bool = True
-    # fill `quotes` (who said what): off by default in the HTML engine, as it adds CPU time that most
-    # corpus jobs do not need
-    with_quotes: bool = False
+    # fill `quotes` (who said what). None: on in text mode, off in the HTML engine (there it adds CPU
+    # time that most corpus jobs do not need)
+    with_quotes: bool | None = None
     target_language: str | None = None  # status "empty" with a reason when the page is in another language
 
     def __post_init__(self) -> None:

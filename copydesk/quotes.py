@@ -20,14 +20,21 @@ A general grammar of attribution, no learned model and no names:
 Choice for quotations with no attribution (or whose source cannot be resolved: "they", "we"): no Quote is
 returned. `Article.quotes` answers "who said what"; a quotation without a "who" is not such an answer.
 
-Speed: a paragraph with neither a quotation mark nor a cue word costs one regex scan (the cue words are one
-precompiled trie-shaped pattern). Every pattern is bounded (negated classes, limited repeats, windows of
-at most a few hundred characters around a cue), so there is no catastrophic backtracking on long input.
+Speed: a paragraph with no cue word costs one regex scan (`_Grammar.cues`: the cue words are one trie-shaped
+pattern that starts with a single positive character class, so the engine skips to candidate characters
+with one bitmap test each; the full pattern with auxiliaries runs only at hits that need it). Paragraphs with cues: quotations found by one scan
+whose branches start with their literal marks; sentence bounds found on demand by one left-to-right scan
+(`_Sentences`); surnames expanded by searching only the earlier paragraphs that contain them; `$`-anchored
+tests (content before a cue, the last clause before a subject, trailing punctuation) done with C-level
+string methods instead of regex searches that try every position. These rewrites are exact: the output is
+the same as the straightforward patterns they replace (tests check the helpers against those patterns).
+Every pattern is bounded (negated classes, limited repeats, windows of at most a few hundred characters
+around a cue), so there is no catastrophic backtracking on long input.
 """
 from __future__ import annotations
 
-import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -126,6 +133,8 @@ POSTPOSITION_CUES = frozenset({"zufolge"})
 # Auxiliaries and adverbs kept in the cue string ("has said", "also told").
 CUE_PREFIX_WORDS = ("has", "have", "had", "will", "would", "also", "later", "then", "previously", "once",
                     "hat", "habe", "hatte", "auch", "a", "avait", "también", "ha", "aveva", "também", "тоже", "также")
+# Characters looked back from a cue word for its auxiliaries ("would also have said" is not needed: two).
+PREFIX_TAIL_CHARS = 32
 # Words between a subject and its cue that belong to neither ("Jane Doe, however, said" / "he quickly said").
 ADVERB = r"(?:[a-z]+ly|however|again|too|never|often|now|still|previously|ebenfalls|nun|jedoch)"
 # Function words that may start a sentence with a capital but are never part of a name.
@@ -256,14 +265,23 @@ _TITLE = _trie(list(TITLES))
 NAME_WORD = rf"(?={UP})(?!{_NOT_NAME}\b){UP}(?:\.(?=\s{UP})|[^\W\d_]*(?:[’'-][^\W\d_]+)*)"
 _PART = _trie(list(PARTICLES))
 NAME = rf"(?={UP})(?:{_TITLE}\.?\s+)?{NAME_WORD}(?:\s+(?:(?:{_PART})\s+){{0,2}}{NAME_WORD}){{0,3}}"
-_PRON = _trie(sorted(set(PRONOUNS) | RELATIVES | UNRESOLVABLE))
-_DET = _trie(list(DETERMINERS))
+
+
+def _cased(words: Iterable[str]) -> list[str]:
+    """Lower, Capitalised and UPPER forms. A case-sensitive trie of these is much cheaper to try at every
+    position than a case-insensitive one (the engine's quick first-character test of each branch works only
+    for case-sensitive literals). Mixed case ("hE") is no longer matched: not a pronoun or determiner."""
+    return sorted({f for w in words for f in (w.lower(), w[:1].upper() + w[1:].lower(), w.upper())})
+
+
+_PRON = _trie(_cased(set(PRONOUNS) | RELATIVES | UNRESOLVABLE))
+_DET = _trie(_cased(DETERMINERS))
 # "the spokesman", "a campaign aide for the senator", "officials".
 # A lower-case word (role words, noun-phrase words): never the start of a name.
 LOWER_WORD = rf"(?!{UP})[^\W\d_][\w’'-]*"
-NP = (rf"(?:(?i:{_DET})\s+(?:{LOWER_WORD}\s+){{0,3}}{LOWER_WORD}(?:\s+(?:for|of|at|with|from|für|de|du|del|do|di)"
-      rf"\s+(?:(?i:{_DET})\s+)?[\w’'.-]+(?:\s+{NAME_WORD}){{0,2}})?|[a-z]{{3,}}s)")
-SUBJECT = rf"(?P<subj>(?i:{_PRON})(?![\w’'])|{NAME}|{NP})"
+NP = (rf"(?:(?:{_DET})\s+(?:{LOWER_WORD}\s+){{0,3}}{LOWER_WORD}(?:\s+(?:for|of|at|with|from|für|de|du|del|do|di)"
+      rf"\s+(?:(?:{_DET})\s+)?[\w’'.-]+(?:\s+{NAME_WORD}){{0,2}})?|[a-z]{{3,}}s)")
+SUBJECT = rf"(?P<subj>(?:{_PRON})(?![\w’'])|{NAME}|{NP})"
 _APP_NOT = _trie(list(APPOSITIVE_NOT_START))
 APPOSITIVE = rf"(?P<app>,\s+(?!(?:{_APP_NOT})\b)[^,;:()“”\"«»„\n]{{2,{APPOSITIVE_MAX_CHARS}}}?,)?"
 # Subject right before the cue (the window ends at the cue).
@@ -271,17 +289,19 @@ _CLAUSE_OPEN = _trie(list(CLAUSE_OPENERS))
 # Subject right before the cue (the window ends at the cue). A noun phrase only where a clause starts
 # ("..., the spokesman said", not "the crowd booed when he said").
 LEFT_SUBJECT = re.compile(
-    rf"(?:(?:^|(?<=[\s(—–\-,:;]))(?P<subj>(?i:{_PRON})(?![\w’'])|{NAME})"
+    rf"(?:(?:^|(?<=[\s(—–\-,:;]))(?P<subj>(?:{_PRON})(?![\w’'])|{NAME})"
     rf"|(?:^|[,:;—–(”\"»’」』]\s*|\b(?:{_CLAUSE_OPEN})\s+)(?P<subjnp>{NP}))"
     rf"{APPOSITIVE}(?:\s+{ADVERB})?(?:\s*,)?\s+$")
 # The subject of the whole sentence, for a participle cue after a comma ("Jane Doe spoke, saying ...").
-SENTENCE_SUBJECT = re.compile(rf"\s*(?:[^\W\d_]+,\s+)?(?P<subj>(?i:{_PRON})(?![\w’'])|{NAME}){APPOSITIVE}\s+\w")
+SENTENCE_SUBJECT = re.compile(rf"\s*(?:[^\W\d_]+,\s+)?(?P<subj>(?:{_PRON})(?![\w’'])|{NAME}){APPOSITIVE}\s+\w")
 # Subject right after an inverted cue ("said Jane Doe", "dit-il", "a-t-elle ajouté", "— заявил он").
-RIGHT_SUBJECT = re.compile(rf"(?:-t)?-(?P<clit>il|elle|ils|elles|on)\b|\s+(?P<pre>(?:(?i:{_DET})\s+)?"
+RIGHT_SUBJECT = re.compile(rf"(?:-t)?-(?P<clit>il|elle|ils|elles|on)\b|\s+(?P<pre>(?:(?:{_DET})\s+)?"
                            rf"(?:{LOWER_WORD}\s+){{1,4}}(?={NAME}))?(?:{SUBJECT})(?P<app>,\s+[^,;:()“”\"«»„\n]"
                            rf"{{2,{APPOSITIVE_MAX_CHARS}}}?(?=[,.;]|$))?")
 # Before an attribution that follows its content: a comma, a closing quote, a dash.
-CONTENT_BEFORE = re.compile(r"(?:[,”\"»“’‘」』]|[.!?…][”\"»“’」』])\s*(?:[—–-]\s*)?$")
+# (Written as a string test, `_content_before`: a `$`-anchored regex search costs a try per character.)
+CONTENT_BEFORE_END = ",”\"»“’‘」』"
+CONTENT_BEFORE_DASHES = "—–-"
 # After a cue: where the content starts ("that", a colon, a comma, a quotation), past short modifiers
 # ("said in a statement that", "told reporters on Monday:").
 _MODS = r"(?:\s+(?!that\b|dass\b|que\b|che\b|что\b)[^\s,:;“”\"«»„]+){1,6}?"
@@ -289,9 +309,22 @@ CONTENT_START = re.compile(
     rf"(?:{_MODS})?\s*[,:]?\s*(?P<that>that|dass|daß|que|qu’|qu'|che|что|как)\b\s*"
     rf"|(?:{_MODS}\s*[,:]|\s*[,:]?)\s*(?=[“\"«„「『‘‚])"
 )
+CLAUSE_BREAK_CHARS = ",;:(—–"
+_DASH_BREAK = re.compile(r"\s-\s")
+_AS_SPEECH = re.compile(r"\s+(?:\w+\s+){0,4}?(?:said|says|put it|told|wrote|noted)\b")
+_NULL_SUBJECT_END = re.compile(r"\s*[.,—–]")
+_COMMA_THEN_TEXT = re.compile(r"\s*,\s*\S")
+_JOINERS_ONLY = re.compile(r"[\s,.:;—–-]*")
+_COMMA = re.compile(r"\s*,\s*")
+_SPACE_WORD = re.compile(r"\s+\w")
+# Necessary for a CONTENT_START match: a that-word or an opening mark ahead (literal alternatives: a fast scan).
+_CONTENT_START_HINT = re.compile("|".join(["that", "dass", "daß", "que", "qu’", "qu'", "che", "что", "как",
+                                           *"“\"«„「『‘‚"]))
 OBJECT_CUES = frozenset({"told", "tells", "tell", "telling", "asked", "asks", "urged", "urges", "warned", "warns"})
 WORD = re.compile(r"[^\W_]+")
-SENTENCE_END = re.compile(r"[.!?…]+[”\"»’」』)]*\s+(?=[^\w\s]{0,2}[" + re.escape(_UPPER_CHARS) + r"\d])|[。！？]")
+# (One character class first: the regex engine then skips to candidate characters instead of trying each.)
+SENTENCE_END = re.compile(r"[.!?…。！？](?:(?<=[。！？])|(?<=[.!?…])[.!?…]*[”\"»’」』)]*\s+(?=[^\w\s]{0,2}["
+                          + re.escape(_UPPER_CHARS) + r"\d]))")
 # Words whose full stop ends no sentence ("Mr.", "Inc.", "Sept."); single capitals and "U.S." are caught apart.
 ABBREVIATIONS = frozenset(TITLES) | {"St", "Jr", "Inc", "Co", "Corp", "Ltd", "No", "vs", "etc", "Jan", "Feb", "Mar",
                                      "Apr", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "Gov", "Sen", "Rep", "Mt"}
@@ -301,6 +334,74 @@ ABBREVIATIONS = frozenset(TITLES) | {"St", "Jr", "Inc", "Co", "Corp", "Ltd", "No
 class _Grammar:
     cue: re.Pattern[str]
     speech: frozenset[str]
+    # The scan: a cue's core word after a separator character. Starting with one character class lets
+    # the regex engine skip to candidates; `cue` (with its auxiliaries) is then matched only there.
+    verb_scan: re.Pattern[str]
+    verb_scan_bmp: re.Pattern[str]  # the same for text without characters beyond U+FFFF (see _separators)
+    prefix_tail: re.Pattern[str]
+    first_chars: frozenset[str]  # first characters of cue words and auxiliaries
+
+    def cues(self, para: str) -> list[tuple[int, int, str, str]]:
+        """(start, end, verb, cue text) of the matches of `self.cue.finditer(para)`, found from the
+        core-word scan: the full pattern runs only where auxiliaries or a multi-word verb may change it."""
+        out: list[tuple[int, int, str, str]] = []
+        pos = 0
+        cue_match = self.cue.match
+        if para[:1] in self.first_chars:
+            m = cue_match(para, 0)
+            if m:
+                out.append((m.start(), m.end(), m.group("verb"), m.group(0)))
+                pos = m.end()
+        scan = self.verb_scan_bmp if para.isascii() or _bmp_only(para) else self.verb_scan
+        for v in scan.finditer(para, pos):
+            vs = v.start() + 1
+            if vs < pos:
+                continue
+            lo = max(pos, vs - PREFIX_TAIL_CHARS)
+            # one or two auxiliaries before the verb ("has also said")? A C-level suffix test first: the
+            # anchored search costs a try per character.
+            t = (self.prefix_tail.search(para, lo, vs)
+                 if vs > lo and para[vs - 1].isspace() and para[lo:vs].rstrip().endswith(CUE_PREFIX_WORDS) else None)
+            verb = v.group("verb")
+            if t is None and verb.isalpha():
+                # a one-word verb with no auxiliary: the full pattern would match exactly the verb
+                out.append((vs, v.end(), verb, verb))
+                pos = v.end()
+                continue
+            cands = []
+            if t:
+                cands.append(t.start())
+                second = self.prefix_tail.search(para, t.end("first"), vs)
+                if second:
+                    cands.append(second.start())
+            cands.append(vs)
+            for p in cands:
+                if p < pos:
+                    continue
+                m = cue_match(para, p)
+                if m:
+                    out.append((m.start(), m.end(), m.group("verb"), m.group(0)))
+                    pos = m.end()
+                    break
+        return out
+
+
+def _separators() -> str:
+    r"""`[^\w’'-]` as a positive class of the characters U+0000..U+FFFF it matches. The regex engine tests a
+    negated word-category class with several Unicode table lookups per character, a positive class over the
+    BMP with one bitmap lookup: the cue scan, which looks at every character, runs about twice as fast."""
+    seps = [i for i in range(0x10000) if not (chr(i).isalnum() or chr(i) in "_’'-")]
+    ranges, start = [], seps[0]
+    for a, b in zip(seps, seps[1:] + [-1], strict=True):
+        if b != a + 1:
+            ranges.append(f"\\U{start:08x}" + (f"-\\U{a:08x}" if a > start else ""))
+            start = b
+    return "[" + "".join(ranges) + "]"
+
+
+def _bmp_only(text: str) -> bool:
+    """No character beyond U+FFFF (such a one takes two UTF-16 units): the BMP class is then exact."""
+    return len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
 
 
 @lru_cache(maxsize=16)
@@ -316,11 +417,19 @@ def _grammar(language: str | None) -> _Grammar:
     prefix = "|".join(CUE_PREFIX_WORDS)
     # "has also said", "a déclaré": prefixes are kept in the cue; the core verb is a trie.
     core = _trie(sorted({w.replace(" ", "\x00") for w in words})).replace("\x00", r"\s+")
+    # (a one-word cue that is also an auxiliary would make `_Grammar.cues` differ from `cue.finditer`)
+    assert not words & set(CUE_PREFIX_WORDS)
     cue = re.compile(rf"(?<![\w’'-])(?:(?:{prefix})\s+){{0,2}}(?P<verb>{core})(?![\w’'])")
-    return _Grammar(cue, frozenset(words) - frozenset(LABEL_CUES))
+    verb_scan = re.compile(rf"[^\w’'-](?P<verb>{core})(?![\w’'])")
+    verb_scan_bmp = re.compile(rf"{_separators()}(?P<verb>{core})(?![\w’'])")
+    prefix_tail = re.compile(rf"(?<![\w’'-])(?P<first>(?:{prefix})\s+)(?:(?:{prefix})\s+)?$")
+    first_chars = frozenset(w[0] for w in words | set(CUE_PREFIX_WORDS))
+    return _Grammar(cue, frozenset(words) - frozenset(LABEL_CUES), verb_scan, verb_scan_bmp, prefix_tail,
+                    first_chars)
 
 
-_QUOTE = re.compile("(?=[“„«»「『\"‚‘])(?:" + "|".join(
+# Every branch starts with its literal opening mark, so the engine skips to candidate characters.
+_QUOTE = re.compile("(?:" + "|".join(
     [rf"{re.escape(o)}[^{re.escape(o + c)}\n]{{1,20000}}(?:[{re.escape(c)}]|$)" for o, c in QUOTE_PAIRS if o != '"']
     + ['"[^"\\n]{1,20000}(?:"|$)', SINGLE_QUOTE]) + ")")
 _NAME_PIECE = r"[^\W\d_]*(?:[’'-][^\W\d_]+)*"
@@ -329,10 +438,26 @@ _NOT_NAME_SET = frozenset(NOT_NAME)
 _TITLE_SET = frozenset(TITLES)
 NAME_RE = re.compile(NAME)
 TITLE_PREFIX = re.compile(rf"(?:{_TITLE})\.?\s+(?={UP})")
-_CAP_WORD = re.compile(rf"(?<!\S){UP}")
-_ANY_QUOTE_CHAR = re.compile(r"[“”„«»「」『』\"‘’‚]")
+_CAP_AFTER_SPACE = re.compile(rf"\s{UP}")  # counts capitalised words after the first (charset-first scan)
+_UP_RE = re.compile(UP)
 _MASK = "·"
-_TRAIL_PUNCT = re.compile(r"[\s.,!?…;:]*$")
+_WHITESPACE = "".join(chr(i) for i in range(0x3000 + 1) if chr(i).isspace())
+_TRAIL_PUNCT_CHARS = _WHITESPACE + ".,!?…;:"
+# At least n words ("[^\W_]+" runs): a search that stops at the n-th word instead of counting them all.
+_MIN_WORDS = {n: re.compile(rf"[^\W_]+(?:[\W_]+[^\W_]+){{{n - 1}}}") for n in {CLAUSE_MIN_WORDS, QUOTE_MIN_WORDS}}
+
+
+def _content_before(text: str) -> bool:
+    r"""True when text ends (spaces and one dash aside) with a comma or a closing quotation mark: the
+    content came before the attribution. Same as `(?:[,”"»“’‘」』]|[.!?…][”"»“’」』])\s*(?:[—–-]\s*)?$`."""
+    t = text.rstrip()
+    if t[-1:] in CONTENT_BEFORE_DASHES and t:
+        t = t[:-1].rstrip()
+    return bool(t) and t[-1] in CONTENT_BEFORE_END
+
+
+def _has_words(text: str, n: int) -> bool:
+    return _MIN_WORDS[n].search(text) is not None
 
 
 @dataclass
@@ -352,8 +477,8 @@ class _State:
     roles: dict[str, str] = field(default_factory=dict)
     gender: dict[str, str] = field(default_factory=dict)
     seen: list[str] = field(default_factory=list)  # earlier paragraphs, for surname expansion
-    names: dict[str, str] = field(default_factory=dict)  # surname -> first full name in seen[:indexed]
-    indexed: int = 0
+    # surname -> (first full name it was seen with in earlier paragraphs or None, paragraphs searched)
+    names: dict[str, tuple[str | None, int]] = field(default_factory=dict)
 
 
 def _strip_title(name: str) -> tuple[str, str | None]:
@@ -363,16 +488,20 @@ def _strip_title(name: str) -> tuple[str, str | None]:
     return name, None
 
 
-def _index_names(text: str, names: dict[str, str], whole: bool = True) -> None:
-    """Remember the first full name ("Jane Doe") each surname was seen with (not from headlines)."""
+def _first_full_name(text: str, surname: str, whole: bool = True) -> str | None:
+    """The first full name ("Jane Doe") in a text ending with this surname (none from headlines)."""
     if whole and len(text) < HEADLINE_MAX_CHARS and _headline(text):
-        return
+        return None
     for m in FULL_NAME.finditer(text):
-        words = _split_title(m.group(0))[0].split()
+        full = m.group(0)
+        if not full.endswith(surname):  # cheap test first: most names in a paragraph are other names
+            continue
+        words = _split_title(full)[0].split()
         while words and (words[0] in _NOT_NAME_SET or words[0].rstrip(".") in _TITLE_SET):
             words = words[1:]
-        if len(words) > 1:
-            names.setdefault(words[-1], " ".join(words))
+        if len(words) > 1 and words[-1] == surname:
+            return " ".join(words)
+    return None
 
 
 def _expand(name: str, state: _State, before: str) -> str:
@@ -383,14 +512,23 @@ def _expand(name: str, state: _State, before: str) -> str:
         parts = full.split()
         if len(parts) > 1 and name in parts:
             return full
-    while state.indexed < len(state.seen):  # index earlier paragraphs only when a surname needs it
-        _index_names(state.seen[state.indexed], state.names)
-        state.indexed += 1
-    if name in state.names:
-        return state.names[name]
-    here: dict[str, str] = {}
-    _index_names(before[-SURNAME_LOOKBACK_CHARS:], here, whole=False)
-    return here.get(name, name)
+    # the first earlier paragraph naming it in full; only paragraphs that contain the surname are scanned
+    found, searched = state.names.get(name, (None, 0))
+    if found is None and searched < len(state.seen):
+        for i in range(searched, len(state.seen)):
+            text = state.seen[i]
+            if name not in text:
+                continue
+            found = _first_full_name(text, name)
+            if found is not None:
+                break
+        state.names[name] = (found, len(state.seen))
+    if found is not None:
+        return found
+    before = before[-SURNAME_LOOKBACK_CHARS:]
+    if name not in before:
+        return name
+    return _first_full_name(before, name, whole=False) or name
 
 
 def _last_speaker(state: _State, gender: str | None) -> str | None:
@@ -470,13 +608,24 @@ def _resolve(subj: str, app: str | None, lead: str, para_before: str, state: _St
     elif title in FEMALE_TITLES:
         state.gender.setdefault(name, "f")
     if role is None:
-        clause = re.split(r"[,;:(—–]|\s-\s", lead)[-1]
+        clause = _last_clause(lead)
         role = _clean_role(clause)
         if role is None and capital_role:
             role = capital_role
         if role is None and title and len(title) > 3:
             role = title
     return name, role
+
+
+def _last_clause(lead: str) -> str:
+    r"""The text after the last clause break, as `re.split(r"[,;:(—–]|\s-\s", lead)[-1]`, found from the right
+    with C-level `rfind` (the lead is the whole sentence before the subject; a regex split scans all of it)."""
+    k = max(lead.rfind(ch) for ch in CLAUSE_BREAK_CHARS) + 1
+    if "-" in lead[k:]:  # " - " breaks: no match spans a break character, so the scan may start at k
+        ends = [m.end() for m in _DASH_BREAK.finditer(lead, k)]
+        if ends:
+            k = ends[-1]
+    return lead[k:]
 
 
 def _trim(text: str) -> str:
@@ -496,7 +645,8 @@ def _headline(sentence: str) -> bool:
     n = sentence.count(" ") + 1
     if n < HEADLINE_MIN_WORDS:
         return False
-    return len(_CAP_WORD.findall(sentence)) >= HEADLINE_CAPS_SHARE * n
+    caps = len(_CAP_AFTER_SPACE.findall(sentence)) + (_UP_RE.match(sentence) is not None)
+    return caps >= HEADLINE_CAPS_SHARE * n
 
 
 def _split_title(name: str) -> tuple[str, str | None]:
@@ -509,68 +659,91 @@ def _split_title(name: str) -> tuple[str, str | None]:
     return " ".join(words[cut + 1:]), " ".join(words[: cut + 1])
 
 
-def _sentences(masked: str) -> list[tuple[int, int]]:
-    out = []
-    start = 0
-    for m in SENTENCE_END.finditer(masked):
-        if masked[m.start()] == ".":
-            word = masked[max(0, m.start() - 12): m.start()].rsplit(None, 1)[-1:] or [""]
-            w = word[0].lstrip("(“\"«„")
-            if w in ABBREVIATIONS or (len(w) == 1 and w.isupper()) or "." in w:
-                continue
-        out.append((start, m.end()))
-        start = m.end()
-    if start < len(masked):
-        out.append((start, len(masked)))
-    return out
+def _sentence_end(masked: str, m: re.Match[str]) -> bool:
+    """A SENTENCE_END match that really ends a sentence (not "Mr.", "U.S.", an initial)."""
+    if masked[m.start()] == ".":
+        word = masked[max(0, m.start() - 12): m.start()].rsplit(None, 1)[-1:] or [""]
+        w = word[0].lstrip("(“\"«„")
+        if w in ABBREVIATIONS or (len(w) == 1 and w.isupper()) or "." in w:
+            return False
+    return True
+
+
+class _Sentences:
+    """Sentence bounds of a masked paragraph, found on demand by one left-to-right scan: cues come in
+    order, so the scan stops at the sentence of the last cue and nothing is scanned twice."""
+
+    __slots__ = ("masked", "ends", "start", "end")
+
+    def __init__(self, masked: str) -> None:
+        self.masked = masked
+        self.ends = SENTENCE_END.finditer(masked)
+        self.start = 0  # the current sentence: [start, end)
+        self.end = -1
+
+    def at(self, x: int) -> tuple[int, int]:
+        """(start, end) of the sentence holding x; x never goes back."""
+        while self.end <= x:
+            if self.end >= 0:
+                self.start = self.end
+            self.end = len(self.masked)
+            for m in self.ends:
+                if _sentence_end(self.masked, m):
+                    self.end = m.end()
+                    break
+            if self.end == len(self.masked):
+                break
+        return self.start, self.end
 
 
 def _paragraph(para: str, pi: int, g: _Grammar, state: _State, out: list[QuoteSpan]) -> None:
-    cues = list(g.cue.finditer(para))
+    cues = g.cues(para)
     if not cues:  # most paragraphs: one scan and out
         return
-    quotes = [m.span() for m in _QUOTE.finditer(para)] if _ANY_QUOTE_CHAR.search(para) else []
+    quotes = [m.span() for m in _QUOTE.finditer(para)]
     if quotes:  # mask the quotations so that nothing inside them counts as an attribution
         parts, last = [], 0
         hidden = []
         for s, e in quotes:
             inner = para[s + 1: e - 1] if e - s > 2 else ""
-            keep = len(inner) - len(_TRAIL_PUNCT.search(inner).group(0)) if inner else 0
+            keep = len(inner.rstrip(_TRAIL_PUNCT_CHARS))
             parts += [para[last: s + 1], _MASK * keep, para[s + 1 + keep: e]]
             hidden.append((s + 1, s + 1 + keep))
             last = e
         parts.append(para[last:])
         masked = "".join(parts)
-        cues = [c for c in cues if not any(hs <= c.start() < he for hs, he in hidden)]
+        cues = [c for c in cues if not any(hs <= c[0] < he for hs, he in hidden)]
     else:
         masked = para
     used: list[tuple[int, int]] = []
+    headline: dict[int, bool] = {}  # sentence start -> is a headline (several cues may share a sentence)
 
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in used)
 
-    sentences = _sentences(masked)
-    starts = [a for a, _ in sentences]
+    sentences = _Sentences(masked)
+    ss = se = -1
     for c in cues:
-        ss, se = sentences[bisect.bisect_right(starts, c.start()) - 1]
-        if not free(c.start(), c.end()):
+        if not ss <= c[0] < se:  # cues often share a sentence
+            ss, se = sentences.at(c[0])
+        if not free(c[0], c[1]):
             continue
-        verb = " ".join(c.group("verb").split())
+        verb = c[2] if c[2].isalpha() else " ".join(c[2].split())
         if verb != "As" and verb[:1].isupper():
             verb = verb[:1].lower() + verb[1:]
-        cue_text = " ".join(c.group(0).split())
+        cue_text = c[3] if c[3].isalpha() else " ".join(c[3].split())
         label = verb in LABEL_CUES
         prep = verb in PREPOSITION_CUES
-        left = masked[max(ss, c.start() - LEFT_WINDOW): c.start()]
+        left = masked[max(ss, c[0] - LEFT_WINDOW): c[0]]
         subj = app = None
-        subj_start = c.start()
+        subj_start = c[0]
         inverted = False
         pre = None  # role words before an inverted subject ("said campaign manager Jane Doe")
         if prep:
-            if verb in ("as", "As") and not re.match(r"\s+(?:\w+\s+){0,4}?(?:said|says|put it|told|wrote|noted)\b",
-                                                      masked[c.end(): c.end() + 60]):
+            if verb in ("as", "As") and not _AS_SPEECH.match(
+                                                      masked[c[1]: c[1] + 60]):
                 continue
-            r = RIGHT_SUBJECT.match(masked, c.end(), min(se, c.end() + RIGHT_WINDOW))
+            r = RIGHT_SUBJECT.match(masked, c[1], min(se, c[1] + RIGHT_WINDOW))
             if not r or not r.group("subj"):
                 continue
             subj, app = r.group("subj"), r.group("app")
@@ -586,15 +759,15 @@ def _paragraph(para: str, pi: int, g: _Grammar, state: _State, out: list[QuoteSp
                 continue
             key = "subj" if m.group("subj") else "subjnp"
             subj, app = m.group(key), m.group("app")
-            subj_start = c.start() - len(win) + m.start(key)
-            att_end = c.end()
-        elif verb.endswith(PARTICIPLE_SUFFIXES) and masked[max(ss, c.start() - 3):c.start()].rstrip().endswith(","):
+            subj_start = c[0] - len(win) + m.start(key)
+            att_end = c[1]
+        elif verb.endswith(PARTICIPLE_SUFFIXES) and masked[max(ss, c[0] - 3):c[0]].rstrip().endswith(","):
             # "Jane Doe spoke on Monday, saying ...": the subject is the sentence's
-            m = SENTENCE_SUBJECT.match(masked, ss, c.start())
+            m = SENTENCE_SUBJECT.match(masked, ss, c[0])
             if not m:
                 continue
             subj, app = m.group("subj"), m.group("app")
-            subj_start, att_end = c.start(), c.end()
+            subj_start, att_end = c[0], c[1]
             pre = ""
         else:
             # the subject is within a few words of the cue, unless an appositive comes between
@@ -603,38 +776,38 @@ def _paragraph(para: str, pi: int, g: _Grammar, state: _State, out: list[QuoteSp
             if m:
                 key = "subj" if m.group("subj") else "subjnp"
                 subj, app = m.group(key), m.group("app")
-                subj_start = c.start() - len(win) + m.start(key)
-                att_end = c.end()
+                subj_start = c[0] - len(win) + m.start(key)
+                att_end = c[1]
             else:
                 # inverted order only after the content: "“...,” said X", "..., a déclaré X"
-                if not CONTENT_BEFORE.search(masked, max(ss, c.start() - 6), c.start()):
+                if not _content_before(masked[max(ss, c[0] - 6): c[0]]):
                     continue
-                r = RIGHT_SUBJECT.match(masked, c.end(), min(se, c.end() + RIGHT_WINDOW))
+                r = RIGHT_SUBJECT.match(masked, c[1], min(se, c[1] + RIGHT_WINDOW))
                 if r and r.group("clit"):
                     subj, att_end = r.group("clit"), r.end()
                     subj = {"il": "he", "elle": "she"}.get(subj, subj)
                 elif r and r.group("subj"):
                     subj, app, att_end = r.group("subj"), r.group("app"), r.end()
                     pre = r.group("pre") or ""
-                elif re.match(r"\s*[.,—–]", masked[c.end(): c.end() + 3]) and state.speakers:
-                    subj, att_end = "", c.end()  # null subject ("«...», dijo.")
+                elif _NULL_SUBJECT_END.match(masked, c[1], c[1] + 3) and state.speakers:
+                    subj, att_end = "", c[1]  # null subject ("«...», dijo.")
                 else:
                     continue
                 inverted = True
         # Where is the content: after the attribution when it announces it ("said that", "said:",
         # "said “..."), else before it when a quotation or a clause ends there, else the clause after.
-        before_txt = masked[ss:subj_start] if not inverted or prep else masked[ss:c.start()]
+        before_txt = masked[ss:subj_start] if not inverted or prep else masked[ss:c[0]]
         if prep and not inverted:
             before_txt = masked[ss:subj_start]
         b = len(before_txt) + ss
-        cs = None if prep else CONTENT_START.match(masked, att_end, se)
+        cs = (None if prep or not _CONTENT_START_HINT.search(masked, att_end, se)
+              else CONTENT_START.match(masked, att_end, se))
         qs_before = [q for q in quotes if ss <= q[0] and q[1] <= b + 1]
         quote_before = bool(qs_before) and not masked[qs_before[-1][1]:b].strip(" ,—–-")
-        lead_words = len(WORD.findall(before_txt))
-        content_before = bool(CONTENT_BEFORE.search(before_txt)) and (
-            quote_before or lead_words >= CLAUSE_MIN_WORDS)
+        content_before = _content_before(before_txt) and (
+            quote_before or _has_words(before_txt, CLAUSE_MIN_WORDS))
         if prep and inverted:
-            content_before = content_before and not re.match(r"\s*,\s*\S", masked[att_end:se])
+            content_before = content_before and not _COMMA_THEN_TEXT.match(masked, att_end, se)
         if inverted and not prep and not content_before:
             continue
         direct = False
@@ -646,7 +819,7 @@ def _paragraph(para: str, pi: int, g: _Grammar, state: _State, out: list[QuoteSp
                 spans.append(qs_before[-1])
                 direct = True
                 nxt = [q for q in quotes if q[0] >= att_end and q[0] < se + 400]
-                if nxt and re.fullmatch(r"[\s,.:;—–-]*", masked[att_end: nxt[0][0]]):
+                if nxt and _JOINERS_ONLY.fullmatch(masked, att_end, nxt[0][0]):
                     spans.append(nxt[0])
             else:
                 lead = before_txt.rstrip(" ,—–-")
@@ -654,13 +827,13 @@ def _paragraph(para: str, pi: int, g: _Grammar, state: _State, out: list[QuoteSp
         else:
             after_start = att_end
             if prep:
-                after = re.match(r"\s*,\s*", masked[att_end:se])
+                after = _COMMA.match(masked, att_end, se)
                 if not after:
                     continue
-                after_start = att_end + after.end()
+                after_start = after.end()
             elif cs:
                 after_start = cs.end()
-            elif verb in OBJECT_CUES or label or not re.match(r"\s+\w", masked[att_end: att_end + 3]):
+            elif verb in OBJECT_CUES or label or not _SPACE_WORD.match(masked, att_end, att_end + 3):
                 after_start = -1
             qs = [q for q in quotes if q[0] >= att_end and q[0] < se]
             if label or after_start < 0:
@@ -678,16 +851,16 @@ def _paragraph(para: str, pi: int, g: _Grammar, state: _State, out: list[QuoteSp
                 text = masked[after_start:se]
                 tail = len(text) - len(text.rstrip().rstrip(".!?…").rstrip())
                 seg = (after_start, se - tail)
-                if len(WORD.findall(masked[seg[0]:seg[1]])) >= CLAUSE_MIN_WORDS:
+                if _has_words(masked[seg[0]:seg[1]], CLAUSE_MIN_WORDS):
                     spans.append(seg)
                     direct = any(seg[0] <= q[0] < seg[1] for q in quotes)
         if not spans or not all(free(*s) for s in spans):
             continue
         if direct and len(spans) == 1 and spans[0] in quotes:
-            words = len(WORD.findall(para[spans[0][0]:spans[0][1]]))
-            if words < QUOTE_MIN_WORDS and not label and content_before is False and spans[0][0] > att_end + 2:
+            if not _has_words(para[spans[0][0]:spans[0][1]], QUOTE_MIN_WORDS) and not label and content_before is False and spans[0][0] > att_end + 2:
                 continue
-        if subj and subj[:1].isupper() and _headline(masked[ss:se]):
+        if subj and subj[:1].isupper() and (headline.get(ss) if ss in headline
+                                             else headline.setdefault(ss, _headline(masked[ss:se]))):
             continue
         if subj == "":
             speaker, role = _last_speaker(state, None), None
@@ -704,7 +877,7 @@ def _paragraph(para: str, pi: int, g: _Grammar, state: _State, out: list[QuoteSp
             continue
         _note(state, speaker, role)
         used.extend(spans)
-        used.append((c.start(), c.end()))
+        used.append((c[0], c[1]))
         out.append(QuoteSpan(Quote(text, speaker, role or state.roles.get(speaker), cue_text),
                              pi, tuple(spans), direct))
 

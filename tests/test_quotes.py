@@ -171,3 +171,63 @@ def test_specimen_quotes() -> None:
         assert hits and hits[0].speaker == q["speaker"], q
         if q.get("role"):
             assert hits[0].role == q["role"]
+
+
+# The speed rewrites must give what the plain patterns they replace give.
+EQUIV_TEXTS = [
+    "Jane Doe said on Monday that the plan, according to aides, has also said nothing. He added: “No.”",
+    "“We will win,” said Tom Reyes, the campaign manager. Mr. Reyes had said so before; he would also say it.",
+    "According to the report (said-and-done), officials told reporters—said one—that U.S. Sen. Ann Fox left.",
+    "Er sagte, dass es gut sei. Laut Anna Weber ist das falsch. « C'est faux », a déclaré il. Il a dit non.",
+    "По словам министра, он сказал: «Нет». Según Ana Ruiz, dijo que no. Ha detto che va bene, ha detto lui.",
+    "said it. tells, telling—noted (explained) “argued” ‘stated’ said’s said-so a dit a  déclaré ha  detto",
+    "Emoji 😀said it, 𝐀said too, 😀 said again; 〈said〉 ¿dijo? «dijo» 「said」 ¡said! ¹said ²said ⅱsaid ªsaid",
+    "",
+]
+
+
+@pytest.mark.parametrize("language", [None, "fr", "de", "en"])
+def test_cue_scan_matches_plain_pattern(language: str | None) -> None:
+    from copydesk.quotes import _grammar
+
+    g = _grammar(language)
+    for text in EQUIV_TEXTS:
+        plain = [(m.start(), m.end(), m.group("verb"), m.group(0)) for m in g.cue.finditer(text)]
+        assert g.cues(text) == plain, text
+
+
+def test_sentence_bounds_match_whole_scan() -> None:
+    from copydesk.quotes import SENTENCE_END, _sentence_end, _Sentences
+
+    for text in EQUIV_TEXTS + ["Mr. Doe left. U.S. troops stayed!  “Why?” he asked. 句子。下一句。Ende"]:
+        ends = [m.end() for m in SENTENCE_END.finditer(text) if _sentence_end(text, m)]
+        bounds = list(zip([0] + ends, ends + [len(text)], strict=True))
+        sentences = _Sentences(text)
+        for x in range(len(text)):
+            if text[x].isalpha() and (x == 0 or not text[x - 1].isalpha()):  # cues start at word starts
+                want = next((a, b) for a, b in bounds if a <= x < b)
+                assert sentences.at(x) == want, (text, x)
+
+
+def test_string_helpers_match_their_patterns() -> None:
+    import re
+
+    from copydesk.quotes import _content_before, _last_clause
+
+    before = re.compile(r"(?:[,”\"»“’‘」』]|[.!?…][”\"»“’」』])\s*(?:[—–-]\s*)?$")
+    split = re.compile(r"[,;:(—–]|\s-\s")
+    samples = ["", " ", "-", "a,", "a, ", "“x.” ", "x — ", "x, -", "x ,—  ", "x.", "x - - y", "a - b - c, d",
+               "He (ret.) - the chair: Jane", "“Yes,” — ", "x ‘", "plain words"]
+    for t in samples + EQUIV_TEXTS:
+        assert _content_before(t) == bool(before.search(t)), t
+        assert _last_clause(t) == split.split(t)[-1], t
+
+
+def test_bmp_separator_class_is_the_negated_class() -> None:
+    import re
+
+    from copydesk.quotes import _bmp_only, _separators
+
+    positive, negated = re.compile(_separators()), re.compile(r"[^\w’'-]")
+    assert all((positive.match(chr(i)) is None) == (negated.match(chr(i)) is None) for i in range(0x10000))
+    assert _bmp_only("ascii and é and \u4e2d") and not _bmp_only("emoji 😀")

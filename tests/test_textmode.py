@@ -93,7 +93,7 @@ def test_rules() -> None:
 
 
 def test_quotes_grammar() -> None:
-    from copydesk.textmode.quotes import find_quotes
+    from copydesk.quotes import find_quotes
 
     qs = find_quotes([
         "Harbour master Ellen Park said: “The storm closed the port for three whole days.”",

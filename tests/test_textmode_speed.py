@@ -1,8 +1,6 @@
 """Text mode's fast paths give exactly what the plain formulas give (they exist for speed only)."""
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from copydesk.textmode import _sniff, extract_text
@@ -16,7 +14,6 @@ from copydesk.textmode.lines import (
     stage2_features_many,
     window_means,
 )
-from copydesk.textmode.quotes import QUOTE_SPAN
 from copydesk.textmode.roles import bio_author, byline_authors
 
 PROSE = ("The river rose by two metres overnight and the council closed the lower road to traffic. "
@@ -78,13 +75,6 @@ def test_stage2_one_document_equals_batch() -> None:
     assert np.allclose(one, many, atol=1e-6)
     single = extract_features(docs[2])
     assert np.allclose(single.X, feats[2].X, atol=1e-6)
-
-
-def test_quote_span_greedy_equals_lazy() -> None:
-    lazy = re.compile(r"[“\"]([^”\"]{12,}?)[”\"]")
-    for s in ('He said "this is a long enough quote" and left.', '“Short” and “a much longer quotation here”',
-              'Unclosed "quotation that never ends', '"a" "bb" "this one is long enough to count"'):
-        assert [m.span() for m in QUOTE_SPAN.finditer(s)] == [m.span() for m in lazy.finditer(s)]
 
 
 def test_sniff_counts_control_characters() -> None:

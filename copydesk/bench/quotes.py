@@ -1,14 +1,13 @@
-"""Who said what, measured: `copydesk.quotes.find_quotes` against the old text-mode grammar
-(`copydesk.textmode.quotes.find_quotes`) on PolNeAR attribution relations (news texts, brat standoff).
+"""Who said what, measured: `copydesk.quotes.find_quotes` on PolNeAR attribution relations (news texts,
+brat standoff). No open-source extractor attributes quotes, so there is no anchor to run beside it.
 
     python -m copydesk.bench.quotes [--quick] [--shared ../shared] [--compartment dev]
 
 GRADING (one gold event = one brat E line of the first annotator listed in metadata.tsv):
 * Texts are split into paragraphs at blank lines; every paragraph (title included) goes to the stage.
 * Content: an event is *found* when one of our quotes overlaps its Content span(s) by at least half of the
-  shorter one's word tokens (tokens are `\\w+` runs; our quote's tokens are those of its character spans;
-  the old grammar returns only text, which is located in its paragraph with `str.find`). Matching is one
-  to one, greedy by overlap size. Precision = our quotes matched / our quotes; recall = gold events
+  shorter one's word tokens (tokens are `\\w+` runs; our quote's tokens are those of its character spans).
+  Matching is one to one, greedy by overlap size. Precision = our quotes matched / our quotes; recall = gold events
   matched / gold events.
 * Speaker (on matched events): our speaker string, titles ("Mr.", "Sen." ...) and case ignored, equals
   - the Source span's text, or its full name (a one-word Source expanded to the first earlier
@@ -227,23 +226,6 @@ def predict_new(doc: Doc) -> tuple[list[Pred], float]:
     return out, ms
 
 
-def predict_old(doc: Doc) -> tuple[list[Pred], float]:
-    from ..textmode.quotes import find_quotes as old
-
-    qs, ms = _timed(old, doc.paragraphs)
-    out = []
-    used: set[tuple[int, int]] = set()
-    for q in qs:
-        for pi, para in enumerate(doc.paragraphs):  # the first paragraph holding the text, not yet used
-            i = para.find(q.text)
-            if i >= 0 and (pi, i) not in used:
-                used.add((pi, i))
-                off = doc.offsets[pi] + i
-                out.append(Pred(_doc_tokens(doc, [(off, off + len(q.text))]), q.speaker, q.cue, True))
-                break
-    return out, ms
-
-
 def _doc_tokens(doc: Doc, spans: list[tuple[int, int]]) -> frozenset[int]:
     if not hasattr(doc, "_ends"):
         doc._ends = [m.end() for m in TOKEN.finditer(doc.text)]  # type: ignore[attr-defined]
@@ -316,7 +298,6 @@ def evaluate(docs: list[Doc], predict: Callable[[Doc], tuple[list[Pred], float]]
 
 SYSTEMS: dict[str, Callable[[Doc], tuple[list[Pred], float]]] = {
     "copydesk.quotes": predict_new,
-    "old textmode grammar": predict_old,
 }
 
 

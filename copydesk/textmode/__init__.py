@@ -25,6 +25,7 @@ import numpy as np
 
 from ..article import EMPTY, ERROR, LIST, NOT_HTML, OK, PARAGRAPH, TOO_LARGE, Article, Block, Removed, failed
 from ..options import Options
+from ..quotes import find_quotes
 from . import roles
 from .lines import (
     BULLETS,
@@ -40,7 +41,6 @@ from .lines import (
     stage2_features_many,
 )
 from .model import DEFAULT_THRESHOLD, load_model
-from .quotes import find_quotes
 from .templates import MAX_TEMPLATE_CHARS, SiteTemplates, learn_templates, line_key, site_key
 
 __all__ = ["SiteTemplates", "classify_lines", "classify_many", "extract_text", "extract_texts", "learn_templates",
@@ -401,9 +401,7 @@ def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | Non
                        captions=tuple(captions), bio=tuple(bio), removed=tuple(removed),
                        reason="no body lines found", warnings=tuple(warnings))
     blocks = _blocks(kept)
-    # most pages quote no one: one scan of the kept text spares the per-paragraph pass
-    joined = "\n".join(kept)
-    quotes = tuple(find_quotes([b.text for b in blocks if b.kind == PARAGRAPH])) if '"' in joined or "“" in joined \
+    quotes = tuple(find_quotes([b.text for b in blocks if b.kind == PARAGRAPH])) if opts.with_quotes is not False \
         else ()
     return Article(status=OK, url=url, title=title, blocks=blocks, authors=tuple(authors), quotes=quotes,
                    sitename=sitename, captions=tuple(captions), bio=tuple(bio), removed=tuple(removed),
