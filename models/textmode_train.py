@@ -38,6 +38,7 @@ BATCH = 2048
 LR = 3e-3
 SEED = 7
 STAGES = 2
+ENSEMBLE = 3  # nets per shipped stage, from different seeds, merged into one wider net (logits averaged)
 
 
 def shingles(words: list[str], n: int = 4) -> set[tuple[str, ...]]:
@@ -151,6 +152,17 @@ def train_mlp(X: np.ndarray, y: np.ndarray, w: np.ndarray, seed: int = SEED, hid
     return MLP(mean.astype(np.float32), scale, params[0], params[1], params[2], float(params[3][0]))
 
 
+def train_ensemble(X: np.ndarray, y: np.ndarray, w: np.ndarray, seed: int, **hp: int) -> MLP:
+    """ENSEMBLE nets from seeds seed, seed+100 ...; their average logit is one MLP with all their hidden
+    units side by side, so inference costs one (wider) product, not ENSEMBLE of them."""
+    nets = [train_mlp(X, y, w, seed + 100 * i, **hp) for i in range(ENSEMBLE)]
+    if len(nets) == 1:
+        return nets[0]
+    k = np.float32(len(nets))
+    return MLP(nets[0].mean, nets[0].scale, np.hstack([m.W1 for m in nets]), np.concatenate([m.b1 for m in nets]),
+               np.concatenate([m.W2 for m in nets]) / k, float(np.mean([m.b2 for m in nets])))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
@@ -189,13 +201,13 @@ def main() -> int:
             off += len(y)
         return np.concatenate(out)
 
-    stage1 = train_mlp(X1, Y, Wt, **hp)
+    stage1 = train_ensemble(X1, Y, Wt, SEED, **hp)
     p = oof(X1, SEED)
     print(f"stage 1 out-of-fold line accuracy {float(((p >= 0.5) == (Y > 0.5))[lab].mean()):.3f}", file=sys.stderr)
     later = []
     for s in range(a.stages - 1):
         X2 = next_inputs(p)
-        later.append(train_mlp(X2, Y, Wt, SEED + 10 * (s + 1), **hp))
+        later.append(train_ensemble(X2, Y, Wt, SEED + 10 * (s + 1), **hp))
         if s < a.stages - 2:
             p = oof(X2, SEED + 10 * (s + 1))
             print(f"stage {s + 2} out-of-fold line accuracy {float(((p >= 0.5) == (Y > 0.5))[lab].mean()):.3f}",
