@@ -62,8 +62,21 @@ def copydesk_batch(texts: list[str]) -> list[str]:
     return [a.text for a in extract_texts(texts)]
 
 
+def copydesk_batch_no_quotes(texts: list[str]) -> list[str]:
+    """The batch path without who-said-what (same text: it shows what the quote stage costs)."""
+    from ..textmode import extract_texts
+
+    return [a.text for a in extract_texts(texts, with_quotes=False)]
+
+
 # Tools that take the whole list of documents at once (batch entry points).
-BATCH_TOOLS: dict[str, Callable[[list[str]], list[str]]] = {"copydesk batch": copydesk_batch}
+BATCH_TOOLS: dict[str, Callable[[list[str]], list[str]]] = {"copydesk batch": copydesk_batch,
+                                                            "copydesk batch, no quotes": copydesk_batch_no_quotes}
+
+
+def all_tools() -> dict[str, Callable[..., Any]]:
+    """Every tool of the section, in table order."""
+    return {"copydesk": copydesk_text, **BATCH_TOOLS, "line filter": line_filter, "trafilatura on <p>": trafilatura_lines}
 
 
 def _groups(bl: Any, shared: Path, quick: bool) -> Iterator[tuple[str, list[tuple[str, dict]]]]:
@@ -96,8 +109,7 @@ def _grade(bl: Any, recs: list[tuple[str, dict]], preds: list[str]) -> dict[str,
 def evaluate(shared: Path, quick: bool = False, tools: dict[str, Callable[[str], str]] | None = None,
              log: Callable[[str], None] | None = None) -> dict[str, Any]:
     bl = load_benchlib(shared)
-    tools = tools or {"copydesk": copydesk_text, "copydesk batch": copydesk_batch, "line filter": line_filter,
-                      "trafilatura on <p>": trafilatura_lines}
+    tools = tools or all_tools()
     results: dict[str, Any] = {}
     speed: dict[str, dict[str, float]] = {}
     for label, recs in _groups(bl, shared, quick):
@@ -127,7 +139,8 @@ def _markdown(res: dict[str, Any]) -> str:
     tools = list(next(iter(res["datasets"].values())).keys()) if res["datasets"] else []
     out = ["Flattened pages (`flat.jsonl.gz`: each page's visible text, a block a line) cleaned by copydesk "
            "text mode (`copydesk`: `extract_text` page by page; `copydesk batch`: `extract_texts` over the "
-           "dataset, the same output computed in batches of pages), by a C4-style line filter (keep lines that end a sentence, have >= 3 words and name "
+           "dataset, the same output computed in batches of pages; `copydesk batch, no quotes`: the same without "
+           "who-said-what, `with_quotes=False`, to show its cost), by a C4-style line filter (keep lines that end a sentence, have >= 3 words and name "
            "no javascript/cookie/privacy policy/terms) and by trafilatura given the lines as `<p>` elements; "
            "same run, graded with benchlib (`score_text` where the gold is text, `score_snippets` otherwise). "
            "`*` marks data the text-mode model was trained on.", ""]
@@ -157,12 +170,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[2].parent / "shared"))
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only", default=None,
-                    help="comma-separated tools: copydesk,copydesk batch,line filter,trafilatura on <p>")
+                    help="comma-separated tools: " + ",".join(all_tools()))
     a = ap.parse_args(argv)
     tools = None
     if a.only:
-        allt = {"copydesk": copydesk_text, "copydesk batch": copydesk_batch, "line filter": line_filter,
-                "trafilatura on <p>": trafilatura_lines}
+        allt = all_tools()
         tools = {k: allt[k] for k in a.only.split(",")}
     res = evaluate(Path(a.shared), a.quick, tools, log=lambda s: print(s, file=sys.stderr))
     print(_markdown(res))
