@@ -32,7 +32,8 @@ def _options(args: argparse.Namespace) -> Options:
     return Options(
         include_comments=args.comments, include_tables=not args.no_tables, include_images=args.images,
         include_links=args.links, favor=args.favor, max_bytes=args.max_bytes,
-        timeout=args.timeout if args.timeout and args.timeout > 0 else None, with_quotes=args.quotes,
+        timeout=args.timeout if args.timeout and args.timeout > 0 else None,
+        with_quotes=True if args.quotes else None,  # None: the engine's default (on in text mode)
     )
 
 
@@ -185,7 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--no-tables", action="store_true", help="leave tables out of the body")
     e.add_argument("--images", action="store_true", help="keep images in the body")
     e.add_argument("--links", action="store_true", help="keep links (markdown, html)")
-    e.add_argument("--quotes", action="store_true", help="find who said what (the json output's quotes)")
+    e.add_argument("--quotes", action="store_true",
+                   help="find who said what in HTML pages too (the json output's quotes; text mode always does)")
     e.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse larger inputs (default: 20 MiB)")
     e.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per page (default: 10; 0: none)")
     e.set_defaults(func=cmd_extract)

@@ -30,3 +30,17 @@ def test_quotes_column_round_trips_through_arrow() -> None:
     table = pa.Table.from_pylist([row, base_row(rec)], schema=arrow_schema())
     assert table.column("quotes").to_pylist()[0][0]["speaker"] == "Maria Lopez"
     assert table.column("quotes").to_pylist()[1] == []
+
+
+def test_cli_quotes_flag(tmp_path, capsys) -> None:
+    import json
+
+    from copydesk.cli import main
+
+    p = tmp_path / "a.html"
+    p.write_bytes(PAGE)
+    assert main(["extract", str(p), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["quotes"] == []
+    assert main(["extract", str(p), "--format", "json", "--quotes"]) == 0
+    quotes = json.loads(capsys.readouterr().out)["quotes"]
+    assert [q["speaker"] for q in quotes] == ["Maria Lopez"]
