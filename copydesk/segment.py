@@ -35,7 +35,7 @@ class Seg:
         self.link_chars = 0
         self.words = text.count(" ") + 1 if text else 0
         self.anc = anc
-        (_, self.elem, _, self.flags, self.neg, self.pos, self.neg_near, self.pos_near, self.depth, _, _,
+        (_, self.elem, _, self.flags, self.neg, self.pos, self.neg_near, self.pos_near, self.depth, _,
          self.level, self.list_id, self.ordered, self.klass) = fr
         self.index = 0
         self.rows: tuple[tuple[str, ...], ...] = ()
@@ -47,7 +47,7 @@ class Seg:
 
 
 # A walk frame is a tuple (cheaper than an object: one per element):
-NODE, ELEM, BLOCK, FLAGS, NEG, POS, NEG_NEAR, POS_NEAR, DEPTH, IS_LINK, KIND, LEVEL, LIST_ID, ORDERED, KLASS = range(15)
+NODE, ELEM, BLOCK, FLAGS, NEG, POS, NEG_NEAR, POS_NEAR, DEPTH, KIND, LEVEL, LIST_ID, ORDERED, KLASS = range(14)
 
 
 @lru_cache(maxsize=CLASS_CACHE_SIZE)
@@ -123,7 +123,7 @@ def segment(body: LexborNode, *, include_images: bool = False, include_links: bo
     cache: dict[str, tuple[int, int, int]] = {}
     elem_count = 0
     list_count = 0
-    root = (body, 0, True, 0, 0, 0, 99, 99, 0, False, H.PARAGRAPH, 0, -1, False, "")
+    root = (body, 0, True, 0, 0, 0, 99, 99, 0, H.PARAGRAPH, 0, -1, False, "")
     stack = [root]
     blocks = w.blocks
     blocks.append(0)
@@ -224,7 +224,7 @@ def segment(body: LexborNode, *, include_images: bool = False, include_links: bo
                             ordered = tag == "ol"
                     parent = (node, elem_count, block, flags, parent[NEG] + neg, parent[POS] + pos,
                               0 if neg else parent[NEG_NEAR] + 1, 0 if pos else parent[POS_NEAR] + 1,
-                              parent[DEPTH] + 1, parent[IS_LINK], kind, level, list_id, ordered,
+                              parent[DEPTH] + 1, kind, level, list_id, ordered,
                               sig if (neg or pos or bits) else parent[KLASS])
                     stack.append(parent)
                     if block:

@@ -127,13 +127,12 @@ def _trafilatura(page: bytes | str, *, url: str | None = None, **_: Any) -> dict
 
 def _call(fn: Callable[..., Any], cfg: WorkConfig, rec: InputRecord) -> Any:
     payload = rec.payload
+    takes_options = cfg.engine == "copydesk" or ":" in cfg.engine  # our engines; trafilatura takes none
     if cfg.mode == "text":
         if isinstance(payload, bytes):
             payload = payload.decode("utf-8", "replace")
-        if cfg.engine == "copydesk" or ":" in cfg.engine:
-            return fn(payload, url=rec.url, options=cfg.options)
-        return fn(payload, url=rec.url)
-    if cfg.engine == "copydesk" or ":" in cfg.engine:
+        return fn(payload, url=rec.url, options=cfg.options) if takes_options else fn(payload, url=rec.url)
+    if takes_options:
         return fn(payload, url=rec.url, options=cfg.options, http_charset=rec.http_charset)
     return fn(payload, url=rec.url)
 

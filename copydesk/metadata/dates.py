@@ -126,6 +126,8 @@ MONTH_DAY_YEAR = re.compile(
     rf"(?<![\w])({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)(?!\d)")
 # "2019. november 26." (hu), "2019 m. kovo 5 d." (lt): year first with a month name
 YEAR_MONTH_DAY = re.compile(rf"(?<!\d)((?:19|20)\d\d)\.?\s+(?:m\.\s+)?({_MONTH_ALT})\.?\s+(\d{{1,2}})(?!\d)")
+# The month-name forms, tried in this order, with the groups of (year, month, day).
+MONTH_NAME_FORMS = ((DAY_MONTH_YEAR, (3, 2, 1)), (MONTH_DAY_YEAR, (3, 1, 2)), (YEAR_MONTH_DAY, (1, 2, 3)))
 # no year: "Nov. 26", "26. Nov"
 MONTH_DAY = re.compile(rf"^(?:\w+,?\s+)?({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b")
 DAY_MONTH = re.compile(rf"^(?:\w+,?\s+)?(\d{{1,2}})\.?\s+({_MONTH_ALT})\b\.?")
@@ -251,21 +253,12 @@ def _parse(s: str, now: datetime | None, lang: str | None) -> str | None:
             return _fmt(d, *_time_after(s[m.end():]))
     # month names: the patterns are case-sensitive (far faster with the month trie), the text lower case
     s = s.lower()
-    m = DAY_MONTH_YEAR.search(s)
-    if m:
-        d = _mk(int(m.group(3)), MONTH[m.group(2).lower()], int(m.group(1)))
-        if d and _valid(d, now):
-            return _fmt(d, *_time_after(s[m.end():]))
-    m = MONTH_DAY_YEAR.search(s)
-    if m:
-        d = _mk(int(m.group(3)), MONTH[m.group(1).lower()], int(m.group(2)))
-        if d and _valid(d, now):
-            return _fmt(d, *_time_after(s[m.end():]))
-    m = YEAR_MONTH_DAY.search(s)
-    if m:
-        d = _mk(int(m.group(1)), MONTH[m.group(2).lower()], int(m.group(3)))
-        if d and _valid(d, now):
-            return _fmt(d, *_time_after(s[m.end():]))
+    for pattern, (yg, mg, dg) in MONTH_NAME_FORMS:
+        m = pattern.search(s)
+        if m:
+            d = _mk(int(m.group(yg)), MONTH[m.group(mg).lower()], int(m.group(dg)))
+            if d and _valid(d, now):
+                return _fmt(d, *_time_after(s[m.end():]))
     m = DMY_NUM.search(s)
     if m:
         a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))

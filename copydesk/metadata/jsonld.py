@@ -115,10 +115,7 @@ def text_of(value: Any) -> str | None:
                 return text_of(value[k])
         return None
     if isinstance(value, list):
-        for v in value:
-            t = text_of(v)
-            if t:
-                return t
+        return next(filter(None, map(text_of, value)), None)
     return None
 
 
@@ -143,10 +140,7 @@ def url_of(value: Any) -> str | None:
             if isinstance(value.get(k), str):
                 return value[k].strip() or None
     if isinstance(value, list):
-        for v in value:
-            u = url_of(v)
-            if u:
-                return u
+        return next(filter(None, map(url_of, value)), None)
     return None
 
 
