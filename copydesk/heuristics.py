@@ -69,6 +69,16 @@ HIDDEN_WORDS = frozenset("hidden hide invisible offscreen visuallyhidden visuall
                          "d-none display-none u-hidden is-hidden".split())
 BYLINE_TOKENS = frozenset("byline author authors dateline timestamp pubdate date".split())
 TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+# Each vocabulary token's (negative, positive, flag bits), keyed by its bytes: an ASCII class string is
+# tokenised by one bytes.translate (non-alphanumerics -> space) and split, far cheaper than a regex split.
+TOKEN_EVIDENCE = {
+    t.encode(): (int(t in NEGATIVE_TOKENS), int(t in POSITIVE_TOKENS),
+                 (F_COMMENT if t in COMMENT_TOKENS else 0) | (F_CAPTION if t in CAPTION_TOKENS else 0)
+                 | (F_BYLINE if t in BYLINE_TOKENS else 0))
+    for t in NEGATIVE_TOKENS | POSITIVE_TOKENS | COMMENT_TOKENS | CAPTION_TOKENS | BYLINE_TOKENS
+}
+TOKEN_VOCAB = frozenset(TOKEN_EVIDENCE)
+TOKEN_BYTES = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
 STYLE_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 # A table is data (kept as a table) unless it holds layout: nested tables or block content.
@@ -106,6 +116,7 @@ UI_PHRASES = ("sign up", "sign in", "log in", "follow us", "all rights reserved"
               "leggi anche", "читать далее", "weiter lesen", "mehr lesen", "was this page useful",
               "was this article helpful", "was this helpful", "war dieser artikel hilfreich", "war diese seite hilfreich",
               "cet article vous a-t-il été utile", "te ha resultado útil", "ti è stato utile", "была ли статья полезной")
+# Every phrase holds a space: score.py skips the search on one-word segments (a test checks it).
 UI_PHRASE_RE = re.compile("|".join(re.escape(p) for p in UI_PHRASES))
 # A short segment that opens with a UI word and is no sentence ("Share: Facebook Telegram") is a widget.
 WIDGET_MAX_CHARS = 80
@@ -119,9 +130,21 @@ BYLINE_TEXT = re.compile(
 MONTHS = (r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|mai|juni|juli|okt|dez|"
           r"janv|févr|mars|avr|juil|août|déc|ene|abr|ago|dic|gen|mag|giu|lug|ott|set|fev|out|dez|"
           r"янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен|окт|ноя|дек")
-DATE_TEXT = re.compile(
-    r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}:\d{2}\b|\b(?:" + MONTHS + r")[a-zа-яéû]*\.?\s+\d{1,2}\b|"
-    r"\b\d{1,2}\.?\s+(?:" + MONTHS + r")|\d{4}\s*年\s*\d{1,2}\s*月|\d{4}년", re.I)
+# A date in a short line. The month-first form ("Nov. 18") is tested word by word: one alternation of
+# every month name tried at every position of the line cost more than the rest of the line's features.
+DATE_NUMERIC = re.compile(
+    r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{1,2}:\d{2}\b|\b\d{1,2}\.?\s+(?:" + MONTHS + r")|"
+    r"\d{4}\s*年\s*\d{1,2}\s*月|\d{4}년", re.I)
+WORD_BEFORE_DAY = re.compile(r"\b([^\W\d_]+)\.?\s+\d{1,2}\b")
+MONTH_WORD = re.compile(r"(?:" + MONTHS + r")[a-zа-яéû]*", re.I)
+
+
+def has_date(text: str) -> bool:
+    """A date or time of day in the text: numeric, "18 Nov", "Nov. 18", CJK forms."""
+    return DATE_NUMERIC.search(text) is not None or any(
+        MONTH_WORD.fullmatch(m.group(1)) is not None for m in WORD_BEFORE_DAY.finditer(text))
+
+
 DATELINE_MAX_CHARS = 90  # a byline or dateline is short
 URL_TEXT = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.I)
 COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|&copy;", re.I)

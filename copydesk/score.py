@@ -40,7 +40,7 @@ def is_dateline(text: str) -> float:
     """1.0 for a short line that is mostly a date/time ("Nov. 18, 2019 7:04 pm ET"), not a sentence."""
     # every date pattern holds a digit: the cheap test first (most short segments are menu words)
     return 1.0 if len(text) <= H.DATELINE_MAX_CHARS and text[-1:] not in ".!?。" and DIGIT.search(text) \
-        and H.DATE_TEXT.search(text) else 0.0
+        and H.has_date(text) else 0.0
 
 
 def is_byline(text: str) -> float:
@@ -104,7 +104,8 @@ def _own(segs: list[Seg]) -> np.ndarray:
         ui = cr = dateline = byline = url = 0.0
         if s.chars <= SHORT_FOR_UI:
             low = text.lower()
-            if not ui_tokens.isdisjoint(low.split()) or ui_phrases.search(low) is not None:
+            # every UI phrase has a space: one-word segments (most menu items) skip the phrase search
+            if not ui_tokens.isdisjoint(low.split()) or (" " in low and ui_phrases.search(low) is not None):
                 ui = 1.0
             # the regexes run only where their literal parts occur (most short segments are menu words)
             if ("©" in text or "(" in text or "&" in text) and copyright_.search(text):
@@ -142,20 +143,18 @@ class Containers:
 
     def __init__(self, segs: list[Seg]) -> None:
         index: dict[int, int] = {}
-        seg_ix: list[int] = []
-        elem_ix: list[int] = []
-        level = np.full((len(segs), CONTAINER_LEVELS), -1, dtype=np.int64)
-        for i, s in enumerate(segs):
+        rows: list[list[int]] = []
+        flat: list[int] = []
+        pad = [-1] * CONTAINER_LEVELS
+        for s in segs:
             anc = s.anc
             up = anc[-2:-CONTAINER_LEVELS - 2:-1] if anc and anc[-1] == s.elem else anc[:-CONTAINER_LEVELS - 1:-1]
-            for j, e in enumerate(up):
-                k = index.setdefault(e, len(index))
-                level[i, j] = k
-                seg_ix.append(i)
-                elem_ix.append(k)
-        self.level = level
-        self.seg = np.array(seg_ix, dtype=np.int64)
-        self.elem = np.array(elem_ix, dtype=np.int64)
+            ks = [index.setdefault(e, len(index)) for e in up]
+            flat += ks
+            rows.append(ks + pad[len(ks):])
+        self.level = np.array(rows, dtype=np.int64).reshape(len(segs), CONTAINER_LEVELS)
+        self.seg = np.repeat(np.arange(len(segs)), (self.level >= 0).sum(axis=1))
+        self.elem = np.array(flat, dtype=np.int64)
         self.n_elems = len(index)
 
     def sums(self, per_seg: np.ndarray) -> np.ndarray:

@@ -54,17 +54,18 @@ NODE, ELEM, BLOCK, FLAGS, NEG, POS, NEG_NEAR, POS_NEAR, DEPTH, KIND, LEVEL, LIST
 def _class_evidence(sig: str) -> tuple[int, int, int]:
     """(negative hits, positive hits, flag bits) of one element's class/id/role/itemprop string."""
     low = sig.lower()
-    toks = set(H.TOKEN_SPLIT.split(low))
-    bits = 0
-    if toks & H.COMMENT_TOKENS:
-        bits |= H.F_COMMENT
-    if toks & H.CAPTION_TOKENS or "caption" in low:
+    raw = low.encode() if low.isascii() else " ".join(H.TOKEN_SPLIT.split(low)).encode()
+    neg = pos = bits = 0
+    for tok in set(raw.translate(H.TOKEN_BYTES).split()) & H.TOKEN_VOCAB:
+        n, p, b = H.TOKEN_EVIDENCE[tok]
+        neg += n
+        pos += p
+        bits |= b
+    if "caption" in low:
         bits |= H.F_CAPTION
     if not H.HIDDEN_WORDS.isdisjoint(low.split()):
         bits |= H.F_HIDDEN
-    if toks & H.BYLINE_TOKENS:
-        bits |= H.F_BYLINE
-    return len(toks & H.NEGATIVE_TOKENS), len(toks & H.POSITIVE_TOKENS), bits
+    return neg, pos, bits
 
 
 class _Walker:
