@@ -47,16 +47,18 @@ def is_byline(text: str) -> float:
     return 1.0 if len(text) <= H.DATELINE_MAX_CHARS and H.BYLINE_TEXT.match(text) else 0.0
 
 
+SPACE, LOWER, PUNCT = 1, 2, 4  # bits of the character class table
+
+
 @lru_cache(maxsize=1)
-def _char_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """isspace, islower and 'is counted punctuation' for every BMP code point, so word shape is read
-    with array operations over a page's text at once (built once, on first use)."""
+def _char_classes() -> np.ndarray:
+    """For every BMP code point, bits saying isspace, islower and 'is counted punctuation', so word shape
+    is read with array operations over a page's text at once (built once, on first use)."""
     chars = [chr(i) for i in range(0x10000)]
-    space = np.fromiter(map(str.isspace, chars), dtype=bool, count=0x10000)
-    lower = np.fromiter(map(str.islower, chars), dtype=bool, count=0x10000)
-    punct = np.zeros(0x10000, dtype=bool)
-    punct[[ord(c) for c in PUNCT_CHARS]] = True
-    return space, lower, punct
+    table = np.fromiter(map(str.isspace, chars), dtype=np.uint8, count=0x10000) * SPACE
+    table |= np.fromiter(map(str.islower, chars), dtype=np.uint8, count=0x10000) * LOWER
+    table[[ord(c) for c in PUNCT_CHARS]] |= PUNCT
+    return table
 
 
 def _word_shape(samples: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -65,11 +67,11 @@ def _word_shape(samples: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     n = len(samples)
     lens = np.fromiter(map(len, samples), dtype=np.int64, count=n)
     cp = np.frombuffer("\n".join(samples).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    space_t, lower_t, punct_t = _char_tables()
-    bmp = np.minimum(cp, 0xFFFF)  # every space and counted mark is in the BMP; U+FFFF is neither
-    ws = space_t[bmp]
+    table = _char_classes()
+    cls = table[np.minimum(cp, 0xFFFF)]  # every space and counted mark is in the BMP; U+FFFF is neither
+    ws = (cls & SPACE).astype(bool)
     seg_of = np.repeat(np.arange(n), lens + 1)[:len(cp)]  # "+1": the separating newline
-    punct = np.bincount(seg_of, weights=punct_t[bmp], minlength=n)
+    punct = np.bincount(seg_of, weights=(cls & PUNCT) != 0, minlength=n)
     word = ~ws
     starts = np.flatnonzero(word & np.concatenate(([True], ws[:-1])))
     ends = np.flatnonzero(word & np.concatenate((ws[1:], [True])))
@@ -77,10 +79,9 @@ def _word_shape(samples: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     nw = np.bincount(seg_w, minlength=n).astype(np.float64)
     short = np.bincount(seg_w, weights=(ends - starts + 1) <= 3, minlength=n)
     first = cp[starts]
-    low = lower_t[np.minimum(first, 0xFFFF)]
+    low = (table[np.minimum(first, 0xFFFF)] & LOWER).astype(bool)
     astral = np.flatnonzero(first > 0xFFFF)
     if len(astral):  # rare (mathematical letters, old scripts): ask Python
-        low = low.copy()
         low[astral] = [chr(int(c)).islower() for c in first[astral]]
     lower = np.bincount(seg_w, weights=low, minlength=n)
     return lens.astype(np.float64), punct, nw, short, lower
