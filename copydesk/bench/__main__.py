@@ -150,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="a small subset of every dataset, for smoke runs")
     ap.add_argument("--datasets", default=None, help="comma-separated benchmark datasets (default: all)")
     ap.add_argument("--jobs", type=int, default=None, help="worker processes where a section uses them")
+    ap.add_argument("--interleave", choices=("run", "page"), default=None,
+                    help="body section: each tool over a run of pages in turn (default), or every tool page by page")
     ap.add_argument("--merge", action="store_true",
                     help="keep the other sections of the existing report at --out (read from its .json) and "
                          "replace only those run now; each section states its own command, date and load")
@@ -165,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: bad section name(s): {', '.join(bad)}", file=sys.stderr)
         return 2
     extra = {"datasets": [s.strip() for s in a.datasets.split(",") if s.strip()] if a.datasets else None,
-             "jobs": a.jobs,
+             "jobs": a.jobs, "interleave": a.interleave,
              # Private scratch space next to the output: not a shared temp name that other jobs clear.
              "workdir": a.out.resolve().parent}
     previous = read_previous(a.out) if a.merge else None  # before the first write replaces it

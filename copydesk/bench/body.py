@@ -1,8 +1,11 @@
 """Body extraction: copydesk and the anchors on the same pages in the same run, graded with benchlib.
 
-Tools are interleaved per page (every tool on page 1, then page 2, ...; the order rotates from page to
-page) so that machine noise hits them alike. Pages are spread over worker processes; the CPU time of
-each call is measured inside its worker with `time.process_time`."""
+Pages are spread over worker processes in runs of RUN_PAGES; in each run every tool extracts all its pages
+in turn (the order of the tools rotates from run to run), as an extractor runs in a corpus job, while noise
+on the machine still hits all tools alike. `interleave="page"` runs every tool on page 1, then page 2, ...
+instead: each call then finds its caches cooled by the other tools, which costs a fast tool a larger share
+of its time (BENCHMARKS.md reports both for aeb). The CPU time of each call is measured inside its worker
+with `time.process_time`."""
 from __future__ import annotations
 
 import gzip
@@ -22,7 +25,7 @@ TOOL_ORDER = ("copydesk", "trafilatura", "readability", "resiliparse", "all-text
 DATASET_ORDER = ("aeb", "dragnet", "cleaneval", "trafilatura-eval-dev")
 SPLIT_REPORTS = {"dragnet": "test"}  # datasets whose split is reported apart too (the model trains on train)
 QUICK_PAGES = 20  # pages per dataset in --quick, spread evenly over the dataset
-CHUNKSIZE = 4  # pages handed to a worker at a time
+RUN_PAGES = 8  # pages a worker takes at a time; each tool runs over all of them in turn
 REFERENCE = "trafilatura"  # the speed ratio is copydesk's median CPU over this tool's
 
 _TOOLS: dict[str, anchors.Extractor] = {}
@@ -44,25 +47,38 @@ def _read(path: str) -> bytes:
 Result = tuple[str, float, "str | None", float]  # text, CPU ms, error, the page's own grade
 
 
-def _run_page(job: tuple[int, str, dict[str, Any], str, str | None]) -> tuple[str, str, dict[str, Result]]:
-    """All tools on one page, then their grades; (dataset, id, {tool: (text, cpu_ms, error, grade)})."""
-    index, dataset, rec, path, url = job
-    raw = _read(path)
+Job = tuple[int, str, dict[str, Any], str, "str | None"]  # index, dataset, gold record, page path, url
+
+
+def _call(name: str, raw: bytes, url: str | None) -> tuple[str, float, str | None]:
+    err = None
+    t0 = time.process_time()
+    try:
+        text = _TOOLS[name](raw, url)
+    except Exception as e:  # a tool failing on a page is an empty output, never a crashed run
+        text, err = "", f"{type(e).__name__}: {e}"[:300]
+    ms = (time.process_time() - t0) * 1000.0
+    return (text if isinstance(text, str) else "", ms, err)
+
+
+def _run_pages(batch: tuple[str, list[Job]]) -> list[tuple[str, str, dict[str, Result]]]:
+    """All tools on a run of pages, then their grades: [(dataset, id, {tool: (text, cpu_ms, error, grade)})]."""
+    interleave, jobs = batch
+    raws = [_read(path) for _i, _ds, _rec, path, _url in jobs]
     names = list(_TOOLS)
-    k = index % len(names) if names else 0
-    timed: dict[str, tuple[str, float, str | None]] = {}
-    for name in names[k:] + names[:k]:
-        fn = _TOOLS[name]
-        err = None
-        t0 = time.process_time()
-        try:
-            text = fn(raw, url)
-        except Exception as e:  # a tool failing on a page is an empty output, never a crashed run
-            text, err = "", f"{type(e).__name__}: {e}"[:300]
-        ms = (time.process_time() - t0) * 1000.0
-        timed[name] = (text if isinstance(text, str) else "", ms, err)
-    out = {n: (text, ms, err, _page_score(_BL, rec, text)) for n, (text, ms, err) in timed.items()}
-    return dataset, rec["id"], out
+    timed: list[dict[str, tuple[str, float, str | None]]] = [{} for _ in jobs]
+    if interleave == "page":
+        for j, (index, _ds, _rec, _path, url) in enumerate(jobs):
+            k = index % len(names) if names else 0
+            for name in names[k:] + names[:k]:
+                timed[j][name] = _call(name, raws[j], url)
+    else:
+        k = jobs[0][0] // RUN_PAGES % len(names) if names else 0
+        for name in names[k:] + names[:k]:
+            for j, (_index, _ds, _rec, _path, url) in enumerate(jobs):
+                timed[j][name] = _call(name, raws[j], url)
+    return [(ds, rec["id"], {n: (text, ms, err, _page_score(_BL, rec, text)) for n, (text, ms, err) in t.items()})
+            for (_i, ds, rec, _p, _u), t in zip(jobs, timed, strict=True)]
 
 
 def _grade_task(task: tuple[str, str, list[dict[str, Any]], dict[str, str]]) -> tuple[str, str, dict[str, float]]:
@@ -82,13 +98,20 @@ def _sample(recs: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
     return [recs[int(i * step)] for i in range(n)]
 
 
-def _jobs(root: Path, sets: dict[str, list[dict[str, Any]]]) -> Iterator[tuple[int, str, dict[str, Any], str, str | None]]:
+def _jobs(root: Path, sets: dict[str, list[dict[str, Any]]], interleave: str) -> Iterator[tuple[str, list[Job]]]:
+    """Runs of RUN_PAGES pages (a run never spans two datasets)."""
     i = 0
     for name, recs in sets.items():
+        run: list[Job] = []
         for rec in recs:
             url = (rec.get("meta") or {}).get("url")
-            yield i, name, rec, str(root / name / "pages" / f"{rec['id']}.html.gz"), url
+            run.append((i, name, rec, str(root / name / "pages" / f"{rec['id']}.html.gz"), url))
             i += 1
+            if len(run) == RUN_PAGES:
+                yield interleave, run
+                run = []
+        if run:
+            yield interleave, run
 
 
 def _page_score(bl: Any, rec: dict[str, Any], text: str) -> float:
@@ -128,8 +151,11 @@ def _summarise(recs: list[dict[str, Any]], results: dict[str, dict[str, Result]]
 
 
 def run(shared: Path, quick: bool = False, datasets: list[str] | None = None, tools: list[str] | None = None,
-        jobs: int | None = None) -> Section:
-    """Run every tool over every gold dataset (or `datasets`), `jobs` worker processes (default: usable cores)."""
+        jobs: int | None = None, interleave: str = "run") -> Section:
+    """Run every tool over every gold dataset (or `datasets`), `jobs` worker processes (default: usable cores);
+    `interleave` is "run" (each tool over a run of pages in turn) or "page" (every tool on each page in turn)."""
+    if interleave not in ("run", "page"):
+        raise ValueError(f"interleave must be 'run' or 'page', not {interleave!r}")
     shared = Path(shared)
     bl = load_benchlib(shared)
     root = shared / "benchmarks"
@@ -165,8 +191,9 @@ def run(shared: Path, quick: bool = False, datasets: list[str] | None = None, to
     scores: dict[str, dict[str, dict[str, float]]] = {label: {} for label in rows_for}
     ctx = mp.get_context("spawn")  # fresh interpreters: no state inherited from the harness
     with ctx.Pool(jobs, initializer=_init, initargs=(tools, str(shared))) as pool:
-        for ds, pid, out in pool.imap_unordered(_run_page, _jobs(root, sets), chunksize=CHUNKSIZE):
-            results[ds][pid] = out
+        for done in pool.imap_unordered(_run_pages, _jobs(root, sets, interleave)):
+            for ds, pid, out in done:
+                results[ds][pid] = out
         wall = time.perf_counter() - t_wall
         tasks = [(label, t, recs, {r["id"]: results[n].get(r["id"], {}).get(t, ("",))[0] for r in recs})
                  for label, (n, recs) in rows_for.items() for t in ran]
@@ -174,6 +201,7 @@ def run(shared: Path, quick: bool = False, datasets: list[str] | None = None, to
             scores[label][t] = sc
 
     data: dict[str, Any] = {"pages": n_pages, "jobs": jobs, "wall_s": wall, "quick": quick, "load_errors": load_errors,
+                            "interleave": interleave, "run_pages": RUN_PAGES,
                             "settings": {t: anchors.TOOLS[t].settings for t in tools},
                             "versions": {t: anchors.tool_version(t) for t in tools}, "datasets": {}, "per_page": {}}
     for label, (n, recs) in rows_for.items():
@@ -186,7 +214,11 @@ def run(shared: Path, quick: bool = False, datasets: list[str] | None = None, to
 
 def _markdown(data: dict[str, Any], tools: list[str]) -> str:
     out = [f"{data['pages']} pages{' (quick subset)' if data['quick'] else ''}, {data['jobs']} worker processes, "
-           f"{data['wall_s']:.0f} s wall. Tools per page interleaved, order rotating. F1/precision/recall/accuracy "
+           f"{data['wall_s']:.0f} s wall. "
+           + (f"Each worker takes {data['run_pages']} pages at a time and runs each tool over them in turn (tool "
+              "order rotating from run to run). " if data.get("interleave", "run") == "run" else
+              "Tools interleaved page by page (order rotating). ")
+           + "F1/precision/recall/accuracy "
            "from benchlib: `score_text` (4-word shingles, averaged per page; accuracy = exact word sequence) where "
            "the gold is full text, `score_snippets` (pooled with/without snippets) where it is snippets.", ""]
     for t, err in data["load_errors"].items():
