@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from copydesk.metadata import Metadata, extract_metadata
@@ -124,14 +125,20 @@ def test_section_link_with_a_trailing_slash_or_a_full_url():
     assert md(page, "https://news.example/wirtschaft/bahn-1.44").categories == ("Wirtschaft",)
 
 
-def test_head_links_among_stylesheets_and_pagination():
-    page = ('<html><head><link rel="stylesheet" href="/a.css"><link rel="preload" href="/f.woff">'
-            '<link rel="Canonical" href="/story"><link rel="next" href="/story?page=2">'
-            '<link rel="image_src" href="/i.jpg"><title>Story</title></head><body><h1>Story</h1></body></html>')
-    m = md(page, "https://x.example/story?utm=1")
-    assert m.canonical_url == "https://x.example/story"
+@pytest.mark.parametrize(("head", "url", "canonical", "image"), [
+    ('<link rel="stylesheet" href="/a.css"><link rel="preload" href="/f.woff"><link rel="Canonical" href="/story">'
+     '<link rel="next" href="/story?page=2"><link rel="image_src" href="/i.jpg">',
+     "https://x.example/story?utm=1", "https://x.example/story", "https://x.example/i.jpg"),
+    # rel values in any case, and in company ("preload image_src")
+    ('<link rel="stylesheet" href="/a.css"><link rel="Canonical" href="https://ex.org/a">'
+     '<link rel="preload image_src" href="/i.jpg"><link rel="NEXT" href="?page=2">',
+     "https://ex.org/a?x=1", "https://ex.org/a", "https://ex.org/i.jpg"),
+])
+def test_head_links_among_stylesheets_and_pagination(head: str, url: str, canonical: str, image: str) -> None:
+    m = md(f"<html><head>{head}<title>Story</title></head><body><h1>Story</h1><p>x</p></body></html>", url)
+    assert m.canonical_url == canonical
     assert m.paginated
-    assert m.image == "https://x.example/i.jpg"
+    assert m.image == image
     assert m.title == "Story"
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from .dates import MONTH
-from .text import unique
+from .text import Caseless, unique
 
 MONTH_NAMES = frozenset(MONTH)
 MAX_NAME_CHARS = 60  # longer strings are sentences, not names
@@ -14,15 +14,15 @@ MAX_NAME_WORDS = 6
 MAX_AUTHORS = 12
 
 # "By", "Von", "Par", "Por", "Di", "Door", "Autor:" ... at the start of a byline, in many languages.
-BY_PREFIX = re.compile(
+BY_PREFIX = Caseless(
     r"^\s*(?:(?:written|posted|published|text|reported|photos?|story|words)\s+(?:by|von)\b|by\b|vom\b|von\b|par\b|por\b|"
     r"di\b|da\b|door\b|av\b|af\b|przez\b|autor(?:in|ka)?\b|author\b|auteur\b|redakcja\b|text\b|texte\b|"
     r"tekst\b|from\b|ein beitrag von\b|un article de\b|geschrieben von\b|verfasst von\b|escrito por\b|"
-    r"scritto da\b|napisał[a]?\b|от\b|автор\b)\s*[:\-–]?\s*", re.I)
+    r"scritto da\b|napisał[a]?\b|от\b|автор\b)\s*[:\-–]?\s*")
 # Lower-case conjunctions only: "E." in "John E. Smith" is an initial, not Italian "e".
 SEPARATORS = re.compile(r"\s*(?:;|\||/|•|·|,|&|\b(?:and|und|et|y|e|i|oraz|en|og|och|ve|и)\b)\s*")
 # Things that make a candidate not a person's name.
-URL_LIKE = re.compile(r"https?://|www\.|\.(?:com|org|net|de|html?)\b|@|\\u|[{}<>=]", re.I)
+URL_LIKE = Caseless(r"https?://|www\.|\.(?:com|org|net|de|html?)\b|@|\\u|[{}<>=]")
 HAS_DIGIT = re.compile(r"\d")
 # Trailing or embedded roles, dates and places ("Jane Doe, Senior Editor", "John Smith - 3 May 2019").
 ROLE_WORDS = frozenset("""
@@ -41,7 +41,7 @@ staff admin administrator editor editors redaktion rédaction redacción redazio
 team webmaster anonymous unknown guest user author autor auteur null none undefined n/a na
 """.split())
 NAME_CHAR = re.compile(r"^[^\W\d_][\w'’.\-]*$")
-SOCIAL = re.compile(r"^@\w+|\b(?:twitter|facebook|instagram|linkedin|e-?mail|mail)\b", re.I)
+SOCIAL = Caseless(r"^@\w+|\b(?:twitter|facebook|instagram|linkedin|e-?mail|mail)\b")
 NICKNAME = re.compile(r"^(?=.*[^\W\d_])[\w.\-]{2,30}$")
 ABBREV_END = re.compile(r"\b(?:Jr|Sr|[A-Z])\.$")
 PARENS = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
@@ -49,9 +49,15 @@ SPACE = re.compile(r"\s+")
 LOWER_PARTICLES = frozenset("van von der den de da di du del della la le y bin al ten ter zu dos das".split())
 
 
+def _strip_by(text: str) -> str:
+    """`text` without a leading "By", "Von", "Autor:" ... (BY_PREFIX is anchored at the start)."""
+    m = BY_PREFIX.match(text)
+    return text[m.end():] if m else text
+
+
 def _clean_one(part: str, strip_roles: bool = True, nicknames: bool = False) -> str | None:
     part = PARENS.sub(" ", part)
-    part = BY_PREFIX.sub("", part.strip(), count=1)
+    part = _strip_by(part.strip())
     part = part.strip(" \t\n\r-–—:,;|·•*\"'“”„«»")
     if part.endswith(".") and not ABBREV_END.search(part):
         part = part.rstrip(".")
@@ -103,7 +109,7 @@ def _names(values: list[object] | tuple[object, ...], allow_single_word: bool, o
         v = SPACE.sub(" ", v).strip()
         if not v or len(v) > 4 * MAX_NAME_CHARS * 2:
             continue
-        v = BY_PREFIX.sub("", v, count=1)
+        v = _strip_by(v)
         for part in SEPARATORS.split(v):
             name = _clean_one(part, strip_roles=not organisations, nicknames=nicknames)
             if name and (allow_single_word or " " in name):
@@ -118,8 +124,10 @@ def is_person_name(name: str) -> bool:
 
 # A byline written in running text next to the headline: a keyword, then one or more names.
 # The keyword is case-insensitive; the names are read word by word (capitalised words only).
-BYLINE_KEYWORD = re.compile(
-    r"(?:^|(?<=[\s|·•:–—(\-]))(?i:written\s+by|posted\s+by|published\s+by|reported\s+by|words\s+by|"
+# (Caseless: re.I over the whole pattern, which reads the same as only over the keywords, at a
+# fraction of the cost)
+BYLINE_KEYWORD = Caseless(
+    r"(?:^|(?<=[\s|·•:–—(\-]))(?:written\s+by|posted\s+by|published\s+by|reported\s+by|words\s+by|"
     r"geschrieben\s+von|verfasst\s+von|ein\s+beitrag\s+von|eine\s+kolumne\s+von|ein\s+kommentar\s+von|"
     r"ein\s+interview\s+von|escrito\s+por|publicado\s+por|scritto\s+da|publié\s+par|écrit\s+par|"
     r"by|von|par|por|door|av|af|przez|от|autor(?:in|ka)?:|author:|auteur:|text:|texte:|tekst:|redaktion:|"

@@ -7,6 +7,7 @@ page. Dates before MIN_YEAR or after the reference (plus a day for time zones) a
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
@@ -141,8 +142,24 @@ US_LANGS = ("en-us", "en_us")
 def _valid(d: date, now: datetime | None) -> bool:
     if d.year < MIN_YEAR:
         return False
+    if now is None and _WHOLE_DAYS_SLACK:
+        return d <= _latest_today()
     ref = now or datetime.now(timezone.utc)
     return d <= (ref + FUTURE_SLACK).date()
+
+
+_WHOLE_DAYS_SLACK = FUTURE_SLACK % timedelta(days=1) == timedelta(0)
+_EPOCH = date(1970, 1, 1)
+_latest: list[tuple[int, date]] = [(-1, _EPOCH)]  # (UTC day number, latest valid date that day)
+
+
+def _latest_today() -> date:
+    """(datetime.now(timezone.utc) + FUTURE_SLACK).date(), from the clock's day number (the same clock
+    as datetime.now), computed once a day: `_valid` asks for it for every date it checks."""
+    day = int(time.time() // 86400)
+    if _latest[0][0] != day:
+        _latest[0] = (day, _EPOCH + timedelta(days=day) + FUTURE_SLACK)
+    return _latest[0][1]
 
 
 def _mk(y: int, m: int, d: int) -> date | None:
@@ -154,6 +171,7 @@ def _mk(y: int, m: int, d: int) -> date | None:
         return None
 
 
+@lru_cache(maxsize=256)  # a handful of distinct zones
 def _zone(z: str | None) -> str:
     if not z:
         return ""
@@ -170,7 +188,10 @@ def _fmt(d: date, hh: str | None = None, mm: str | None = None, ss: str | None =
     h, mi, s = int(hh), int(mm), int(ss or 0)
     if h > 23 or mi > 59 or s > 59:
         return d.isoformat()
-    return f"{d.isoformat()}T{h:02d}:{mi:02d}:{s:02d}{_zone(zone)}"
+    return f"{d.isoformat()}T{TWO_DIGITS[h]}:{TWO_DIGITS[mi]}:{TWO_DIGITS[s]}{_zone(zone)}"
+
+
+TWO_DIGITS = tuple(f"{i:02d}" for i in range(60))  # a lookup is faster than a format spec
 
 
 def _time_after(rest: str) -> tuple[str | None, str | None, str | None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,7 +57,7 @@ def _loads(text: str) -> list[Any]:
     text = text.rstrip(";")
     if not text:
         return []
-    for attempt in (text, TRAILING_COMMA.sub(r"\1", text)):
+    for attempt in _attempts(text):
         try:
             return [DECODER.decode(attempt)]
         except (ValueError, RecursionError):
@@ -80,13 +81,21 @@ def _loads(text: str) -> list[Any]:
     return []
 
 
+def _attempts(text: str) -> Iterator[str]:
+    """The text as it is, then without trailing commas: the repair (a regex pass over the whole
+    script) is made only when the text as it is does not parse."""
+    yield text
+    yield TRAILING_COMMA.sub(r"\1", text)
+
+
 def types_of(node: dict[str, Any]) -> list[str]:
     t = node.get("@type")
     if isinstance(t, str):
         t = [t]
     if not isinstance(t, list):
         return []
-    return [TYPE_PREFIX.sub("", x).lower() for x in t if isinstance(x, str)]
+    # (only a type starting with h or s can carry a prefix, ſ being an s to re.I: the regex is spared the others)
+    return [(TYPE_PREFIX.sub("", x) if x[:1] in "hHsSſ" else x).lower() for x in t if isinstance(x, str)]
 
 
 def _walk(value: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
@@ -144,10 +153,11 @@ def url_of(value: Any) -> str | None:
     return None
 
 
-def _score(node: dict[str, Any], titles: tuple[str, ...]) -> float:
+def _score(node: dict[str, Any], titles: tuple[str, ...], ts: list[str] | None = None) -> float:
     """How well a candidate node fits the page: an article type, a headline seen in the title, dates."""
     s = 0.0
-    ts = types_of(node)
+    if ts is None:
+        ts = types_of(node)
     if any(t in ARTICLE_TYPES for t in ts):
         s += 4
     elif any(t in PAGE_TYPES for t in ts):
@@ -194,7 +204,7 @@ def parse_ld_scripts(scripts: list[str], titles: tuple[str, ...] = ()) -> LdData
         if "website" in ts and not data.website:
             data.website = text_of(node.get("name"))
         if any(t in ARTICLE_TYPES or t in PAGE_TYPES for t in ts):
-            sc = _score(node, titles)
+            sc = _score(node, titles, ts)
             if sc > best_score:
                 best, best_score = node, sc
     for node in nodes:

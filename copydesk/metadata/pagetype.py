@@ -21,6 +21,8 @@ LISTING_PATH = re.compile(r"/(?:tag|tags|category|categories|page/\d+|archive|ar
 # blog engines carry rel=next/prev to the neighbouring posts, hence also the short body.
 MIN_TEASERS = 5
 MAX_LISTING_WORDS = 250
+# The largest word count any rule above compares with (a count past it changes no decision).
+MAX_COUNTED_WORDS = max(MIN_ARTICLE_WORDS * 2, MAX_LISTING_WORDS, MIN_SIGNED_WORDS) + 1
 HOME_PATH = re.compile(r"^https?://[^/]+/?(?:index\.\w+)?(?:[?#].*)?$", re.I)
 
 
@@ -36,7 +38,8 @@ def page_type(schema_types: tuple[str, ...] | set[str], *, url: str | None, body
         return PRODUCT
     if types & FORUM_TYPES:
         return FORUM
-    words = len(body_text.split())
+    # words are only compared with the thresholds above: counting stops past the largest
+    words = len(body_text.split(None, MAX_COUNTED_WORDS))
     if url and (HOME_PATH.match(url) or LISTING_PATH.search(url)):
         return LISTING
     typed_article = bool(types & ARTICLE_TYPES) or "og:article" in types

@@ -17,7 +17,9 @@ SINGLE_H1 = True  # measured: +0.03 title accuracy on trafilatura-eval-dev
 
 
 def _key(s: str) -> str:
-    return NON_WORD.sub("", s.casefold())
+    """`NON_WORD.sub("", s.casefold())`: the letters and digits (re's \\w less "_" is exactly
+    str.isalnum), kept by a filter that runs at C speed, about twice as fast as the regex."""
+    return "".join(filter(str.isalnum, s.casefold()))
 
 
 def site_keys(sitename: str | None, url: str | None) -> set[str]:
