@@ -20,9 +20,12 @@ A general grammar of attribution, no learned model and no names:
 Choice for quotations with no attribution (or whose source cannot be resolved: "they", "we"): no Quote is
 returned. `Article.quotes` answers "who said what"; a quotation without a "who" is not such an answer.
 
-Speed: a paragraph with no cue word costs one regex scan (`_Grammar.cues`: the cue words are one trie-shaped
-pattern that starts with a single positive character class, so the engine skips to candidate characters
-with one bitmap test each; the full pattern with auxiliaries runs only at hits that need it). Paragraphs with cues: quotations found by one scan
+Speed: a document's paragraphs are first scanned together by RE2 (google-re2, a DFA: one pass at hundreds of
+MB/s) for the cue words (`_Grammar.cue_candidates`); a paragraph without a hit has no cue and costs nothing
+more, and in one with hits the Python scan is tried only at the hits. Without RE2 each paragraph costs one
+regex scan (`_Grammar.cues`: the cue words are one trie-shaped pattern that starts with a single positive
+character class, so the engine skips to candidate characters with one bitmap test each; the full pattern
+with auxiliaries runs only at hits that need it). Paragraphs with cues: quotations found by one scan
 whose branches start with their literal marks; sentence bounds found on demand by one left-to-right scan
 (`_Sentences`); surnames expanded by searching only the earlier paragraphs that contain them; `$`-anchored
 tests (content before a cue, the last clause before a subject, trailing punctuation) done with C-level
@@ -34,9 +37,11 @@ around a cue), so there is no catastrophic backtracking on long input.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 
 from .article import Quote
 
@@ -61,6 +66,9 @@ ROLE_MAX_WORDS = 6
 # Longest text kept as one paragraph: beyond it the stage only looks at the head (a 1 MB "paragraph" is
 # not prose; the quadratic-free scans would still finish, this keeps the cost per article bounded).
 MAX_PARAGRAPH_CHARS = 20_000
+# The RE2 pre-check of paragraphs for cue words (see _Grammar.prefilter) and the memory its DFA may use.
+USE_PREFILTER = True
+PREFILTER_MAX_MEM = 64 << 20
 # Words a surname may be expanded from: the full name must be found within this many earlier characters.
 SURNAME_LOOKBACK_CHARS = 50_000
 
@@ -340,10 +348,64 @@ class _Grammar:
     verb_scan_bmp: re.Pattern[str]  # the same for text without characters beyond U+FFFF (see _separators)
     prefix_tail: re.Pattern[str]
     first_chars: frozenset[str]  # first characters of cue words and auxiliaries
+    # RE2 (a DFA: one pass at hundreds of MB/s) over the UTF-8 of a document's paragraphs: a superset of
+    # `verb_scan` (no lookahead; Python's character classes spelled out, wider where unsure), so a paragraph
+    # it misses has no cue and its hits are the only places where `verb_scan` can match (`cue_candidates`).
+    prefilter: object | None = None
 
-    def cues(self, para: str) -> list[tuple[int, int, str, str]]:
+    def cue_candidates(self, paras: list[str]) -> dict[int, list[int]] | None:
+        """For each paragraph that may hold a cue, the positions where `verb_scan` may match in it, sorted: a
+        superset of its matches' starts (`cues` then tries the scan only there). Paragraphs missing from the
+        answer have no cue. None when unknown (no RE2, or text that is not valid UTF-8).
+
+        One RE2 pass over the paragraphs joined by newlines. A hit is a separator and a cue's words; its last
+        byte lies in the paragraph of the cue (a multi-word cue across a newline only adds a paragraph). RE2
+        reports hits that do not overlap, so a scan match could also start inside a reported hit: only at a
+        separator there, that is in the whitespace of a multi-word cue, and those positions are added."""
+        if self.prefilter is None:
+            return None
+        joined = "\n".join(paras)
+        ascii_ = joined.isascii()
+        try:
+            data = joined.encode("utf8")
+            sizes = list(map(len, paras)) if ascii_ else [len(p.encode("utf8")) for p in paras]
+        except UnicodeEncodeError:  # lone surrogates: RE2 cannot take them, let the full scan decide
+            return None
+        ends = list(accumulate(n + 1 for n in sizes))  # one past each paragraph's "\n"
+        found: dict[int, list[int]] = {}
+        for m in self.prefilter.finditer(data):  # type: ignore[attr-defined]
+            s, e = m.span()
+            k = bisect_right(ends, e - 1)
+            at = found.setdefault(k, [])
+            base = ends[k - 1] if k else 0
+            if s < base:  # from an earlier paragraph (its newline at least): a scan may start in the rest
+                at.extend(range(e - base + 1))
+                continue
+            c = s - base if ascii_ else len(data[base:s].decode("utf8"))
+            at.append(c)
+            if not data[s + 1:e].isalpha():  # a multi-word cue (or a non-ASCII letter): whitespace inside
+                at.extend(range(c + 1, c + e - s))  # every position of the hit (its bytes >= its characters)
+        for at in found.values():
+            at.sort()
+        return found
+
+    @staticmethod
+    def _scan_at(scan: re.Pattern[str], para: str, pos: int, where: list[int]) -> Iterator[re.Match[str]]:
+        """`scan.finditer(para, pos)` when every position where `scan` can match is in `where` (sorted)."""
+        match = scan.match
+        cur = pos
+        for q in where:
+            if q < cur:
+                continue
+            v = match(para, q)
+            if v is not None:
+                cur = v.end()  # matches never overlap, as finditer's
+                yield v
+
+    def cues(self, para: str, where: list[int] | None = None) -> list[tuple[int, int, str, str]]:
         """(start, end, verb, cue text) of the matches of `self.cue.finditer(para)`, found from the
-        core-word scan: the full pattern runs only where auxiliaries or a multi-word verb may change it."""
+        core-word scan: the full pattern runs only where auxiliaries or a multi-word verb may change it.
+        `where`: the only positions where the scan can match (`cue_candidates`), None to scan the text."""
         out: list[tuple[int, int, str, str]] = []
         pos = 0
         cue_match = self.cue.match
@@ -353,7 +415,7 @@ class _Grammar:
                 out.append((m.start(), m.end(), m.group("verb"), m.group(0)))
                 pos = m.end()
         scan = self.verb_scan_bmp if para.isascii() or _bmp_only(para) else self.verb_scan
-        for v in scan.finditer(para, pos):
+        for v in scan.finditer(para, pos) if where is None else self._scan_at(scan, para, pos, where):
             vs = v.start() + 1
             if vs < pos:
                 continue
@@ -386,17 +448,47 @@ class _Grammar:
         return out
 
 
-def _separators() -> str:
+def _char_ranges(chars: list[int], fmt: str) -> str:
+    """A character class body for these code points (sorted), as ranges written with `fmt`."""
+    ranges, start = [], chars[0]
+    for a, b in zip(chars, chars[1:] + [-1], strict=True):
+        if b != a + 1:
+            ranges.append(fmt.format(start) + (("-" + fmt.format(a)) if a > start else ""))
+            start = b
+    return "".join(ranges)
+
+
+@lru_cache(maxsize=1)
+def _separator_points() -> list[int]:
+    return [i for i in range(0x10000) if not (chr(i).isalnum() or chr(i) in "_’'-")]
+
+
+def _separators(fmt: str = "\\U{:08x}") -> str:
     r"""`[^\w’'-]` as a positive class of the characters U+0000..U+FFFF it matches. The regex engine tests a
     negated word-category class with several Unicode table lookups per character, a positive class over the
     BMP with one bitmap lookup: the cue scan, which looks at every character, runs about twice as fast."""
-    seps = [i for i in range(0x10000) if not (chr(i).isalnum() or chr(i) in "_’'-")]
-    ranges, start = [], seps[0]
-    for a, b in zip(seps, seps[1:] + [-1], strict=True):
-        if b != a + 1:
-            ranges.append(f"\\U{start:08x}" + (f"-\\U{a:08x}" if a > start else ""))
-            start = b
-    return "[" + "".join(ranges) + "]"
+    return "[" + _char_ranges(_separator_points(), fmt) + "]"
+
+
+def _re2_prefilter(words: set[str]) -> object | None:
+    """The RE2 form of the cue scan, a superset of it: Python's separator and whitespace classes spelled out
+    (RE2's \\w and \\s are ASCII only), every character beyond U+FFFF a separator, no lookahead. None when
+    google-re2 is not installed (the pre-check is then skipped: same output, slower)."""
+    try:
+        import re2
+    except ImportError:
+        return None
+    fmt = "\\x{{{:x}}}"
+    sep = _separators(fmt)[:-1] + fmt.format(0x10000) + "-" + fmt.format(0x10FFFF) + "]"
+    space = "[" + _char_ranges(sorted(map(ord, _WHITESPACE)), fmt) + "]+"  # (no whitespace beyond U+3000)
+    alts = sorted({"".join(fmt.format(ord(ch)) if ch != " " else "\x00" for ch in w) for w in words})
+    core = "(?:" + "|".join(alts).replace("\x00", space) + ")"
+    opts = re2.Options()
+    opts.max_mem = PREFILTER_MAX_MEM
+    try:
+        return re2.compile(f"(?:^|{sep}){core}".encode(), opts)
+    except Exception:  # an RE2 build that rejects the pattern: no pre-check
+        return None
 
 
 def _bmp_only(text: str) -> bool:
@@ -425,7 +517,7 @@ def _grammar(language: str | None) -> _Grammar:
     prefix_tail = re.compile(rf"(?<![\w’'-])(?P<first>(?:{prefix})\s+)(?:(?:{prefix})\s+)?$")
     first_chars = frozenset(w[0] for w in words | set(CUE_PREFIX_WORDS))
     return _Grammar(cue, frozenset(words) - frozenset(LABEL_CUES), verb_scan, verb_scan_bmp, prefix_tail,
-                    first_chars)
+                    first_chars, _re2_prefilter(words) if USE_PREFILTER else None)
 
 
 # Every branch starts with its literal opening mark, so the engine skips to candidate characters.
@@ -696,8 +788,9 @@ class _Sentences:
         return self.start, self.end
 
 
-def _paragraph(para: str, pi: int, g: _Grammar, state: _State, out: list[QuoteSpan]) -> None:
-    cues = g.cues(para)
+def _paragraph(para: str, pi: int, g: _Grammar, state: _State, out: list[QuoteSpan],
+               where: list[int] | None = None) -> None:
+    cues = g.cues(para, where)
     if not cues:  # most paragraphs: one scan and out
         return
     quotes = [m.span() for m in _QUOTE.finditer(para)]
@@ -887,12 +980,15 @@ def find_quote_spans(paragraphs: list[str], *, language: str | None = None) -> l
     g = _grammar(language)
     state = _State()
     out: list[QuoteSpan] = []
-    for pi, para in enumerate(paragraphs):
-        if not isinstance(para, str) or not para:
+    paras = [p[:MAX_PARAGRAPH_CHARS] if isinstance(p, str) else "" for p in paragraphs]
+    where = g.cue_candidates(paras)  # most paragraphs have no cue word: skipped after one DFA pass
+    for pi, para in enumerate(paras):
+        if not para:
             continue
-        if len(para) > MAX_PARAGRAPH_CHARS:
-            para = para[:MAX_PARAGRAPH_CHARS]
-        _paragraph(para, pi, g, state, out)
+        if where is None:
+            _paragraph(para, pi, g, state, out)
+        elif pi in where:
+            _paragraph(para, pi, g, state, out, where[pi])
         state.seen.append(para)
     return out
 

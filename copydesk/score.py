@@ -13,9 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 from . import heuristics as H
+from .blas import one_blas_thread
 from .segment import Seg
 
 MODEL_PATH = Path(__file__).parent / "models" / "blocks.json"
@@ -284,19 +284,12 @@ def mlp(net: dict, x: np.ndarray) -> np.ndarray:
     return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).mean(axis=1).astype(np.float32)
 
 
-@lru_cache(maxsize=1)
-def _blas() -> ThreadpoolController:
-    return ThreadpoolController()
-
-
 def score(segs: list[Seg]) -> None:
     """Set `seg.p` in [0, 1] for every segment."""
     if not segs:
         return
     m = _model()
-    # The matrices are tiny: BLAS threads cost more than they save, and their spinning burns the
-    # other cores (a process pool gives the parallelism). One thread, for these calls only.
-    with _blas().limit(limits=1, user_api="blas"):
+    with one_blas_thread():  # tiny matrices: BLAS threads would only spin
         cont = Containers(segs)
         x1 = features(segs, cont)
         p = mlp(m["stage1"], x1)

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from copydesk import heuristics as H
+from copydesk.blas import _controller, one_blas_thread
 from copydesk.dom import parse
 from copydesk.score import Containers, is_dateline
 from copydesk.segment import _class_evidence, segment
@@ -68,3 +69,16 @@ def test_containers_index_the_enclosing_blocks() -> None:
     assert np.array_equal(cont.sums(np.array([3.0, 2.0, 2.0])), np.bincount(cont.elem, weights=np.array(
         [3.0, 2.0, 2.0])[cont.seg], minlength=cont.n_elems))
     assert cont.sums(np.array([3.0, 2.0, 2.0]))[cont.level[0, 1]] == 7.0  # the div holds all three
+
+
+def test_one_blas_thread_limits_and_restores() -> None:
+    def threads() -> list[int]:
+        return [lib.num_threads for lib in _controller().lib_controllers if lib.user_api == "blas"]
+
+    before = threads()
+    with one_blas_thread():
+        assert all(t == 1 for t in threads())
+        with one_blas_thread():  # nested: still one thread, and the outer limit is kept on leaving
+            assert all(t == 1 for t in threads())
+        assert all(t == 1 for t in threads())
+    assert threads() == before

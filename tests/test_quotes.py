@@ -231,3 +231,86 @@ def test_bmp_separator_class_is_the_negated_class() -> None:
     positive, negated = re.compile(_separators()), re.compile(r"[^\w’'-]")
     assert all((positive.match(chr(i)) is None) == (negated.match(chr(i)) is None) for i in range(0x10000))
     assert _bmp_only("ascii and é and \u4e2d") and not _bmp_only("emoji 😀")
+
+
+def test_whitespace_table_is_every_space() -> None:
+    """The RE2 pre-check spells Python's \\s out from _WHITESPACE: it must hold every whitespace character."""
+    from copydesk.quotes import _WHITESPACE
+
+    assert sorted(map(ord, _WHITESPACE)) == [i for i in range(0x110000) if chr(i).isspace()]
+
+
+# Paragraph lists for the RE2 pre-check: cues at paragraph starts, multi-word cues with odd whitespace (a
+# no-break space, a tab, a line break inside the paragraph and between paragraphs), text beyond ASCII and
+# beyond the BMP, and paragraphs without any cue.
+PREFILTER_DOCS = [
+    EQUIV_TEXTS,
+    ["said the mayor, and left.", "Also said nothing at all here", "according\u00a0to the police, it rained",
+     "points\tout that it was late", "the plan, according", "to the mayor, was fine", "no cue in this one"],
+    ["Jane Doe a\u00a0\u00a0déclaré que oui.", "«Non», a\ndéclaré Paul.", "😀said 😀 said", "𝐀 said it",
+     "A plain line.", "ha  detto che va bene", "по\u2003словам министра"],
+    ["Nothing to see here.", "Still nothing.", ""],
+]
+
+
+@pytest.mark.parametrize("language", [None, "fr", "de", "en"])
+def test_cue_candidates_cover_every_scan_match(language: str | None) -> None:
+    """The pre-check never loses a cue: every paragraph with cues is listed, and scanning only at its
+    candidate positions gives exactly what scanning the whole paragraph gives."""
+    from copydesk.quotes import _bmp_only, _grammar
+
+    g = _grammar(language)
+    if g.prefilter is None:
+        pytest.skip("google-re2 is not installed: no pre-check to test")
+    for paras in PREFILTER_DOCS:
+        where = g.cue_candidates(paras)
+        assert where is not None
+        for i, p in enumerate(paras):
+            full = g.cues(p)
+            if full:
+                assert i in where, (p, full)
+            if i in where:
+                assert g.cues(p, where[i]) == full, p
+                scan = g.verb_scan_bmp if _bmp_only(p) else g.verb_scan
+                assert {m.start() for m in scan.finditer(p)} <= set(where[i]), p
+    # paragraphs without a cue word are not listed
+    assert g.cue_candidates(["Nothing to see here.", "Still nothing."]) == {}
+
+
+def test_quotes_same_without_prefilter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pre-check only saves time: without RE2 (or on text RE2 cannot take) the quotes are the same."""
+    import dataclasses
+
+    import copydesk.quotes as q
+
+    paras = ["Harbour master Ellen Park said: “The storm closed the port for three whole days.”",
+             "“We will reopen the eastern dock first,” she said on Tuesday.", *PREFILTER_DOCS[1]]
+    with_pre = find_quotes(paras)
+    assert with_pre
+    plain = dataclasses.replace(q._grammar(None), prefilter=None)
+    monkeypatch.setattr(q, "_grammar", lambda language: plain)
+    assert find_quotes(paras) == with_pre
+    monkeypatch.undo()
+    # a lone surrogate: not UTF-8, so no pre-check, and still an answer
+    assert q._grammar(None).cue_candidates(["x \ud800 said"]) is None
+    assert find_quotes([*paras, "Lone \ud800 surrogate, said Ann Lee."])[:len(with_pre)] == with_pre
+
+
+def test_cue_candidates_inside_a_multi_word_hit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """RE2 reports hits that do not overlap and has no lookahead, so a scan match can start inside a longer
+    hit that the scan itself rejects: with cues "zork blip quux" and "blip", "zork blip quuxes" holds the
+    cue "blip" inside RE2's hit; across paragraphs, a hit may start in the paragraph before."""
+    import copydesk.quotes as q
+
+    monkeypatch.setattr(q, "SPEECH_CUES", {"xx": ("zork blip quux", "blip")})
+    monkeypatch.setattr(q, "LABEL_CUES", ())
+    g = q._grammar.__wrapped__("xx")
+    if g.prefilter is None:
+        pytest.skip("google-re2 is not installed: no pre-check to test")
+    paras = ["Then zork blip quuxes and blip went.", "we zork", " blip quuxes now", "zork\u00a0blip quux."]
+    where = g.cue_candidates(paras)
+    assert where is not None
+    for i, p in enumerate(paras):
+        full = g.cues(p)
+        assert [c[2] for c in full] == [["blip", "blip"], [], ["blip"], ["zork\u00a0blip quux"]][i]
+        assert (i in where and g.cues(p, where[i]) == full) or not full, p

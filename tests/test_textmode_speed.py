@@ -125,3 +125,64 @@ def test_packed_token_counts_equal_plain_counts() -> None:
     long_line = next(k for k, s in enumerate(f.text) if s.startswith("and and"))
     # only the first 160 characters are tokenised: the closing "reply" is not seen
     assert (f.X[long_line, col["stop_share"]], f.X[long_line, col["comment_share"]]) == (1.0, 0.0)
+
+
+def test_blocks_from_body_lines() -> None:
+    from copydesk.article import Block
+    from copydesk.textmode import _blocks
+
+    got = _blocks(["Short heading", "A sentence that ends here.", "- one", "- two", "Last words."])
+    assert [(b.kind, b.text, b.level, b.items) for b in got] == [
+        ("heading", "Short heading", 2, ()), ("paragraph", "A sentence that ends here.", 0, ()),
+        ("list", "one\ntwo", 0, ("one", "two")), ("paragraph", "Last words.", 0, ())]
+    assert all(type(b) is Block and b.to_dict()["kind"] == b.kind for b in got)
+
+
+def test_reason_codes_for_a_batch_equal_each_document() -> None:
+    from copydesk.textmode import _reason_codes
+
+    feats = extract_features_many([_doc(k) for k in range(5)] + [""])
+    together = _reason_codes(feats)
+    assert len(together) == 6 and len(together[-1]) == 0
+    for f, c in zip(feats, together, strict=True):
+        assert np.array_equal(_reason_codes([f])[0], c)
+    assert together[0].max() > 0
+
+
+def _removed_plain(lines: list[str], body: np.ndarray, role: dict[int, tuple[str, str]],
+                   codes: np.ndarray) -> list[tuple[str, str, str]]:
+    """_removed written line by line: role lines alone, runs of other dropped lines joined."""
+    from copydesk.textmode import REASONS
+
+    out, i, n = [], 0, len(lines)
+    while i < n:
+        if i in role:
+            out.append((role[i][0], lines[i], role[i][1]))
+            i += 1
+        elif not body[i]:
+            j, c = i, 0
+            while j < n and not body[j] and j not in role:
+                c |= int(codes[j])
+                j += 1
+            out.append(("boilerplate", "\n".join(lines[i:j]), REASONS[c]))
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def test_removed_runs_equal_plain_loop() -> None:
+    from copydesk.textmode import _removed
+
+    rng = np.random.default_rng(7)
+    for n in (0, 1, 2, 5, 40):
+        for _ in range(30):
+            lines = [f"line {k}" for k in range(n)]
+            body = rng.random(n) < 0.4
+            codes = rng.integers(0, 32, n)
+            role = {int(k): ("title", "why") for k in rng.choice(n, size=min(n, 3), replace=False)} if n and \
+                rng.random() < 0.5 else {}
+            for k in role:
+                body[k] = False  # as _finish leaves it
+            got = [(r.kind, r.text, r.reason) for r in _removed(lines, body.copy(), role, codes)]
+            assert got == _removed_plain(lines, body, role, codes)

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..article import EMPTY, ERROR, LIST, NOT_HTML, OK, PARAGRAPH, TOO_LARGE, Article, Block, Removed, failed
+from ..blas import one_blas_thread
 from ..options import Options
 from ..quotes import find_quotes
 from . import roles
@@ -100,11 +101,10 @@ def classify_lines(feats: LineFeatures) -> np.ndarray:
         X = feats.X
         return np.clip(0.2 + 0.6 * X[:, LONG_PROSE] + 0.2 * (feats.words >= PROSE_MIN_WORDS) - 0.4 * (feats.ui > 0.25),
                        0, 1).astype(np.float32)
-    # MLP.predict works in row blocks small enough for OpenBLAS to stay on the calling thread, so no
-    # per-document threadpool switching is needed (it cost more than the products themselves).
-    p = model.stage1.predict(feats.X)
-    for stage in model.later:
-        p = stage.predict(stage2_features(feats, p))
+    with one_blas_thread():  # one limit for every stage (MLP.predict's own is then free)
+        p = model.stage1.predict(feats.X)
+        for stage in model.later:
+            p = stage.predict(stage2_features(feats, p))
     return p
 
 
@@ -115,9 +115,10 @@ def classify_many(feats: list[LineFeatures]) -> list[np.ndarray]:
     if model is None or len(feats) == 1:
         return [classify_lines(f) if n else np.zeros(0, np.float32) for f, n in zip(feats, sizes, strict=True)]
     cuts = np.cumsum(sizes)[:-1]
-    p = model.stage1.predict(np.concatenate([f.X for f in feats]))
-    for stage in model.later:
-        p = stage.predict(stage2_features_many(feats, p))
+    with one_blas_thread():
+        p = model.stage1.predict(np.concatenate([f.X for f in feats]))
+        for stage in model.later:
+            p = stage.predict(stage2_features_many(feats, p))
     return np.split(p, cuts)
 
 
@@ -127,31 +128,40 @@ def _threshold(opts: Options) -> float:
     return base + FAVOR_SHIFT.get(opts.favor, 0.0)
 
 
-def _reason_codes(feats: LineFeatures) -> np.ndarray:
-    """Why the classifier dropped each line, as bits of an index into REASONS."""
-    X = feats.X
-    return ((X[:, END_TERMINAL] == 0) * 1 + (feats.words < SHORT_WORDS) * 2 + (feats.ui > 0) * 4
-            + (feats.repeat > 1) * 8 + (feats.marker > 0) * 16).astype(np.int64)
+def _reason_codes(feats: list[LineFeatures]) -> list[np.ndarray]:
+    """Why the classifier would drop each line, as bits of an index into REASONS: for many documents, computed
+    once over all their lines (a handful of numpy calls per batch instead of per document)."""
+    sizes = [len(f.text) for f in feats]
+    if len(feats) == 1:
+        f = feats[0]
+        X, words, ui, rep, marker = f.X[:, END_TERMINAL], f.words, f.ui, f.repeat, f.marker
+    else:
+        X = np.concatenate([f.X[:, END_TERMINAL] for f in feats])
+        words, ui, rep, marker = (np.concatenate([getattr(f, a) for f in feats])
+                                  for a in ("words", "ui", "repeat", "marker"))
+    codes = ((X == 0) * 1 + (words < SHORT_WORDS) * 2 + (ui > 0) * 4 + (rep > 1) * 8
+             + (marker > 0) * 16).astype(np.int64)
+    return [codes] if len(feats) == 1 else np.split(codes, np.cumsum(sizes)[:-1])
 
 
 def _removed(lines: list[str], body: np.ndarray, role: dict[int, tuple[str, str]], codes: np.ndarray) -> list[Removed]:
     """One Removed per line kept apart by a rule (caption, bio, title ...); each run of consecutive lines
     the classifier dropped shares one Removed (their text joined by newlines) whose reason names every
     cause found in the run. Few objects per page: this stays cheap on long menus and comment threads."""
-    gone = body == 0
+    gone = ~body
     if role:
         gone[list(role)] = False
-    out = [(i, Removed(role[i][0], lines[i], role[i][1])) for i in role]
-    idx = np.flatnonzero(gone)
-    if len(idx) == 0:
-        return [r for _i, r in sorted(out, key=itemgetter(0))]
-    brk = np.flatnonzero(np.diff(idx) != 1) + 1
-    starts = np.concatenate(([0], brk))
-    code = np.bitwise_or.reduceat(codes[idx], starts).tolist()
-    first = idx[starts].tolist()
-    last = idx[np.concatenate((brk - 1, [len(idx) - 1]))].tolist()
-    for a, b, c in zip(first, last, code, strict=True):
-        out.append((a, Removed("boilerplate", lines[a] if a == b else "\n".join(lines[a:b + 1]), REASONS[c])))
+    # Runs of dropped lines from where `gone` changes: [edges[0], edges[1]), [edges[2], edges[3]) ...
+    edges = np.flatnonzero(np.diff(gone, prepend=False, append=False))
+    runs: list[Removed] = []
+    if len(edges):
+        code = np.bitwise_or.reduceat(np.append(codes, 0), edges)[::2].tolist()  # (codes padded: an end may be n)
+        runs = [Removed("boilerplate", lines[a] if b - a == 1 else "\n".join(lines[a:b]), REASONS[c])
+                for a, b, c in zip(edges[::2].tolist(), edges[1::2].tolist(), code, strict=True)]
+    if not role:
+        return runs
+    out = [(i, Removed(kind, lines[i], why)) for i, (kind, why) in role.items()]
+    out.extend(zip(edges[::2].tolist(), runs, strict=True))
     return [r for _i, r in sorted(out, key=itemgetter(0))]
 
 
@@ -170,25 +180,25 @@ def _blocks(lines: list[str]) -> tuple[Block, ...]:
     """Body lines -> blocks: bullet runs become lists, short unpunctuated lines before prose headings."""
     out: list[Block] = []
     items: list[str] = []
-
-    def flush() -> None:
-        if items:
-            out.append(Block(LIST, "\n".join(items), items=tuple(items)))
-            items.clear()
-
+    make = Block
+    n = len(lines)
     for k, s in enumerate(lines):
         if s[0] in BULLETS and len(s) > 1 and s[1] in " \t":
             items.append(s[1:].strip())
             continue
-        flush()
-        if s[-1] not in TERMINAL and s[-1] not in ",;:" and k + 1 < len(lines) and lines[k + 1][-1] in TERMINAL:
+        if items:
+            out.append(make(LIST, "\n".join(items), items=tuple(items)))
+            items = []
+        last = s[-1]
+        if last not in TERMINAL and last not in ",;:" and k + 1 < n and lines[k + 1][-1] in TERMINAL:
             # word counts with maxsplit: a long paragraph is not split into all its words to learn it is long
             ws = len(s.split(None, HEADING_MAX_WORDS))
             if ws <= HEADING_MAX_WORDS and len(lines[k + 1].split(None, ws)) > ws:
-                out.append(Block("heading", s, level=2))
+                out.append(make("heading", s, level=2))
                 continue
-        out.append(Block(PARAGRAPH, s))
-    flush()
+        out.append(make(PARAGRAPH, s))
+    if items:
+        out.append(make(LIST, "\n".join(items), items=tuple(items)))
     return tuple(out)
 
 
@@ -279,15 +289,16 @@ def _batch(batch: list[tuple[Any, str | None, str | None]], opts: Options | str,
         try:
             feats = extract_features_many([c for _k, c, _w in todo])
             probs = classify_many(feats)
+            codes = _reason_codes(feats)
         except Exception:  # a bug on one page must not fail the batch: fall back to one page at a time
             for k, _c, _w in todo:
                 text, url, site = batch[k]
                 out[k] = extract_text(text, url=url, options=opts, templates=templates, site=site)
             return out  # type: ignore[return-value]
-        for (k, clean, warnings), f, p in zip(todo, feats, probs, strict=True):
+        for (k, clean, warnings), f, p, c in zip(todo, feats, probs, codes, strict=True):
             _text, url, site = batch[k]
             try:
-                out[k] = _finish(clean, f, p, url, opts, templates, site, warnings)
+                out[k] = _finish(clean, f, p, url, opts, templates, site, warnings, c)
             except Exception as e:
                 out[k] = failed(ERROR, f"{type(e).__name__}: {e}", url=url, warnings=tuple(warnings))
     return out  # type: ignore[return-value]
@@ -308,7 +319,8 @@ def _as_html(text: str, url: str | None, opts: Options) -> Article:
 
 
 def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | None, opts: Options,
-            templates: SiteTemplates | None, site: str | None, warnings: list[str]) -> Article:
+            templates: SiteTemplates | None, site: str | None, warnings: list[str],
+            codes: np.ndarray | None = None) -> Article:
     """One document's Article from its line features and body probabilities."""
     n = len(feats.text)
     if n == 0 or p is None:
@@ -395,7 +407,7 @@ def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | Non
     for i in role:
         body[i] = False
     kept = [lines[i] for i in np.flatnonzero(body).tolist()]
-    removed = _removed(lines, body, role, _reason_codes(feats))
+    removed = _removed(lines, body, role, _reason_codes([feats])[0] if codes is None else codes)
     if not kept:
         return Article(status=EMPTY, url=url, title=title, sitename=sitename, authors=tuple(authors),
                        captions=tuple(captions), bio=tuple(bio), removed=tuple(removed),

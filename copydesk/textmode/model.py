@@ -14,19 +14,21 @@ from pathlib import Path
 
 import numpy as np
 
+from ..blas import one_blas_thread
+
 MODEL_PATH = Path(__file__).resolve().parents[1] / "data" / "textmode_model.json"
 # Used when no trained model ships (a fresh checkout before training): body = its probability >= this.
 DEFAULT_THRESHOLD = 0.5
 
-# OpenBLAS computes a product of m*n*k <= BLAS_SINGLE_THREAD_MNK on the calling thread; larger ones wake its
-# worker threads, whose spinning doubles the CPU time of a corpus job. MLP.predict therefore works in row
-# blocks under that size, which is also cheaper than switching the thread pool (threadpoolctl) per document.
-BLAS_SINGLE_THREAD_MNK = 65536 * 4
+# OpenBLAS runs a product of more than 65536 * 4 multiply-adds on its worker threads, whose spinning doubles
+# the CPU time of a corpus job for these small matrices. `one_blas_thread` keeps it on the calling thread for
+# the duration of a prediction, so products can be large: PREDICT_BLOCK_ROWS rows at a time amortise numpy's
+# per-call overhead (23-row blocks, the largest that stay single-threaded without a limit, cost twice as
+# much), while the hidden layer (rows x width float32) stays in cache.
+PREDICT_BLOCK_ROWS = 1024
 
 _lock = threading.Lock()
 _cache: dict[str, LineModel | None] = {}
-
-
 @dataclass(frozen=True)
 class MLP:
     """x -> standardise -> relu(x W1 + b1) -> sigmoid(h W2 + b2)."""
@@ -44,20 +46,17 @@ class MLP:
         W = (self.scale[:, None] * self.W1).astype(np.float32)
         return W, (self.b1 - (self.mean * self.scale) @ self.W1).astype(np.float32)
 
-    @cached_property
-    def _block_rows(self) -> int:
-        return max(8, BLAS_SINGLE_THREAD_MNK // max(self.W1.shape[0] * self.W1.shape[1], 1))
-
     def predict(self, X: np.ndarray) -> np.ndarray:
         if len(X) == 0:
             return np.zeros(0, np.float32)
         W1, b1 = self._folded
-        rows = self._block_rows
-        if len(X) <= rows:
-            z = np.maximum(X @ W1 + b1, 0) @ self.W2
-        else:
-            z = np.concatenate([np.maximum(X[i:i + rows] @ W1 + b1, 0) @ self.W2
-                                for i in range(0, len(X), rows)])
+        rows = PREDICT_BLOCK_ROWS
+        with one_blas_thread():
+            if len(X) <= rows:
+                z = np.maximum(X @ W1 + b1, 0) @ self.W2
+            else:
+                z = np.concatenate([np.maximum(X[i:i + rows] @ W1 + b1, 0) @ self.W2
+                                    for i in range(0, len(X), rows)])
         z += self.b2
         return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
 
