@@ -35,9 +35,11 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m copydesk.bench --shared $(SHARED) --out BENCHMARKS.md
 
+# One BLAS thread: the nets are small, and OpenBLAS threads only spin on them (several times slower here).
 train: $(VENV)/.installed-bench
 	$(BIN)/python -m pip install -q -e ".[train]"
-	$(BIN)/python models/train_blocks.py --shared $(SHARED)
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python models/train_blocks.py --shared $(SHARED)
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python models/textmode_train.py --shared $(SHARED)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
