@@ -31,14 +31,17 @@ class Tool:
     make: Callable[[], Extractor]  # imports lazily; returns the extractor
 
 
-def _copydesk() -> Extractor:
-    import copydesk
+def _copydesk(with_metadata: bool) -> Callable[[], Extractor]:
+    def make() -> Extractor:
+        import copydesk
 
-    def run(raw: bytes, url: str | None) -> str:
-        art = copydesk.extract(raw, url=url)
-        return art.text if art.status == "ok" else ""
+        def run(raw: bytes, url: str | None) -> str:
+            art = copydesk.extract(raw, url=url, with_metadata=with_metadata)
+            return art.text if art.status == "ok" else ""
 
-    return run
+        return run
+
+    return make
 
 
 def _trafilatura() -> Extractor:
@@ -82,7 +85,12 @@ def _resiliparse(main_content: bool) -> Callable[[], Extractor]:
 
 TOOLS: dict[str, Tool] = {
     "copydesk": Tool("copydesk", "copydesk", "`copydesk.extract(raw, url=url)`, default Options "
-                     "(tables kept, comments apart); `.text` when status is ok", _copydesk),
+                     "(tables kept, comments apart; all metadata read too); `.text` when status is ok",
+                     _copydesk(True)),
+    # Like for like with `trafilatura.extract`, which reads no metadata unless asked (with_metadata=False).
+    "copydesk-body": Tool("copydesk-body", "copydesk", "`copydesk.extract(raw, url=url, with_metadata=False)`: "
+                          "the body only, as `trafilatura.extract` gives by default; otherwise as copydesk",
+                          _copydesk(False)),
     "trafilatura": Tool("trafilatura", "trafilatura", "`trafilatura.extract(raw, url=url, include_comments=False, "
                         "include_tables=True)`; other settings default (fast=False: its readability/jusText "
                         "fallbacks on), plain text output", _trafilatura),
@@ -96,7 +104,7 @@ TOOLS: dict[str, Tool] = {
 
 
 def tool_version(name: str) -> str:
-    if name == "copydesk":  # may run from a checkout that is not pip-installed
+    if TOOLS[name].dist == "copydesk":  # may run from a checkout that is not pip-installed
         from .report import copydesk_version
 
         return copydesk_version()

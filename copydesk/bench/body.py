@@ -21,12 +21,13 @@ from . import anchors
 from .common import Section, load_benchlib, median, percentile
 from .report import table
 
-TOOL_ORDER = ("copydesk", "trafilatura", "readability", "resiliparse", "all-text")
+TOOL_ORDER = ("copydesk", "copydesk-body", "trafilatura", "readability", "resiliparse", "all-text")
 DATASET_ORDER = ("aeb", "dragnet", "cleaneval", "trafilatura-eval-dev")
 SPLIT_REPORTS = {"dragnet": "test"}  # datasets whose split is reported apart too (the model trains on train)
 QUICK_PAGES = 20  # pages per dataset in --quick, spread evenly over the dataset
 RUN_PAGES = 8  # pages a worker takes at a time; each tool runs over all of them in turn
-REFERENCE = "trafilatura"  # the speed ratio is copydesk's median CPU over this tool's
+REFERENCE = "trafilatura"  # the speed ratios are copydesk's median CPU over this tool's
+OURS = ("copydesk", "copydesk-body")  # with all metadata; the body only (like trafilatura.extract)
 
 _TOOLS: dict[str, anchors.Extractor] = {}
 _ERRORS: dict[str, str] = {}
@@ -144,9 +145,11 @@ def _summarise(recs: list[dict[str, Any]], results: dict[str, dict[str, Result]]
             "cpu_ms_total": sum(ms), "errors": len(errors), "error_examples": errors[:5],
             "empty": (len(recs) - len(got)) + sum(1 for g in got if not g[0].strip()),
         }
-    cd, ref = figs["tools"].get("copydesk"), figs["tools"].get(REFERENCE)
-    if cd and ref and ref["cpu_ms_median"] > 0:
-        figs["cpu_ratio_copydesk_over_" + REFERENCE] = cd["cpu_ms_median"] / ref["cpu_ms_median"]
+    ref = figs["tools"].get(REFERENCE)
+    for ours in OURS:
+        cd = figs["tools"].get(ours)
+        if cd and ref and ref["cpu_ms_median"] > 0:
+            figs[f"cpu_ratio_{ours}_over_{REFERENCE}"] = cd["cpu_ms_median"] / ref["cpu_ms_median"]
     return figs
 
 
@@ -226,12 +229,13 @@ def _markdown(data: dict[str, Any], tools: list[str]) -> str:
     if data["load_errors"]:
         out.append("")
     # Summary: F1 per dataset and tool, and the speed ratio.
-    head = ["dataset", "pages", *tools, "copydesk/" + REFERENCE + " median CPU"]
+    ours = [t for t in OURS if t in tools]
+    head = ["dataset", "pages", *tools, *(f"{t}/{REFERENCE} median CPU" for t in ours)]
     rows = []
     for label, d in data["datasets"].items():
-        ratio = d.get("cpu_ratio_copydesk_over_" + REFERENCE)
+        ratios = [d.get(f"cpu_ratio_{t}_over_{REFERENCE}") for t in ours]
         rows.append([label, d["pages"], *[d["tools"][t]["f1"] for t in tools],
-                     f"{ratio:.2f}×" if ratio is not None else "–"])
+                     *(f"{r:.2f}×" if r is not None else "–" for r in ratios)])
     out += ["F1:", "", table(head, rows), ""]
     for label, d in data["datasets"].items():
         out += [f"### {label} ({d['pages']} pages, {d['grading']})", ""]
