@@ -403,6 +403,10 @@ def test_section_from_url_needs_a_matching_link():
     assert md(page, "https://news.example/bahn-1.44").categories == ()
     odd = md(page, 'https://news.example/a"]b/c')  # a segment the selector parser refuses: no crash
     assert odd.categories == ()
+    # the link may also end in a slash, or be a full URL
+    full = ('<html><body><nav><a href="https://news.example/wirtschaft/">Wirtschaft</a></nav><h1>Bahn</h1>'
+            '<p>x</p></body></html>')
+    assert md(full, "https://news.example/wirtschaft/bahn-1.44").categories == ("Wirtschaft",)
 
 
 def test_post_classes_give_categories_and_tags():

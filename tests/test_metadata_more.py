@@ -119,12 +119,6 @@ def test_structured_tags_spare_the_link_search():
     assert md(page).tags == ("Rivers",)
 
 
-def test_section_link_with_a_trailing_slash_or_a_full_url():
-    page = ('<html><body><nav><a href="https://news.example/wirtschaft/">Wirtschaft</a></nav><h1>Bahn</h1>'
-            '<p>x</p></body></html>')
-    assert md(page, "https://news.example/wirtschaft/bahn-1.44").categories == ("Wirtschaft",)
-
-
 @pytest.mark.parametrize(("head", "url", "canonical", "image"), [
     ('<link rel="stylesheet" href="/a.css"><link rel="preload" href="/f.woff"><link rel="Canonical" href="/story">'
      '<link rel="next" href="/story?page=2"><link rel="image_src" href="/i.jpg">',

@@ -131,17 +131,11 @@ def _threshold(opts: Options) -> float:
 def _reason_codes(feats: list[LineFeatures]) -> list[np.ndarray]:
     """Why the classifier would drop each line, as bits of an index into REASONS: for many documents, computed
     once over all their lines (a handful of numpy calls per batch instead of per document)."""
-    sizes = [len(f.text) for f in feats]
-    if len(feats) == 1:
-        f = feats[0]
-        X, words, ui, rep, marker = f.X[:, END_TERMINAL], f.words, f.ui, f.repeat, f.marker
-    else:
-        X = np.concatenate([f.X[:, END_TERMINAL] for f in feats])
-        words, ui, rep, marker = (np.concatenate([getattr(f, a) for f in feats])
-                                  for a in ("words", "ui", "repeat", "marker"))
-    codes = ((X == 0) * 1 + (words < SHORT_WORDS) * 2 + (ui > 0) * 4 + (rep > 1) * 8
+    end, words, ui, rep, marker = (np.concatenate(cols) for cols in zip(
+        *((f.X[:, END_TERMINAL], f.words, f.ui, f.repeat, f.marker) for f in feats), strict=True))
+    codes = ((end == 0) * 1 + (words < SHORT_WORDS) * 2 + (ui > 0) * 4 + (rep > 1) * 8
              + (marker > 0) * 16).astype(np.int64)
-    return [codes] if len(feats) == 1 else np.split(codes, np.cumsum(sizes)[:-1])
+    return np.split(codes, np.cumsum([len(f.text) for f in feats])[:-1])
 
 
 def _removed(lines: list[str], body: np.ndarray, role: dict[int, tuple[str, str]], codes: np.ndarray) -> list[Removed]:
