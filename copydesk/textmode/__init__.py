@@ -38,6 +38,7 @@ from .lines import (
     ends_sentence,
     extract_features,
     extract_features_many,
+    stacked_rows,
     stage2_features,
     stage2_features_many,
 )
@@ -116,7 +117,7 @@ def classify_many(feats: list[LineFeatures]) -> list[np.ndarray]:
         return [classify_lines(f) if n else np.zeros(0, np.float32) for f, n in zip(feats, sizes, strict=True)]
     cuts = np.cumsum(sizes)[:-1]
     with one_blas_thread():
-        p = model.stage1.predict(np.concatenate([f.X for f in feats]))
+        p = model.stage1.predict(stacked_rows([f.X for f in feats]))
         for stage in model.later:
             p = stage.predict(stage2_features_many(feats, p))
     return np.split(p, cuts)
@@ -142,11 +143,13 @@ def _removed(lines: list[str], body: np.ndarray, role: dict[int, tuple[str, str]
     """One Removed per line kept apart by a rule (caption, bio, title ...); each run of consecutive lines
     the classifier dropped shares one Removed (their text joined by newlines) whose reason names every
     cause found in the run. Few objects per page: this stays cheap on long menus and comment threads."""
-    gone = ~body
+    # Runs of dropped lines from where `gone` (padded with False at both ends) changes: [edges[0], edges[1]),
+    # [edges[2], edges[3]) ... (np.diff with prepend/append costs ten times these slices at page sizes)
+    gone = np.zeros(len(body) + 2, bool)
+    np.logical_not(body, out=gone[1:-1])
     if role:
-        gone[list(role)] = False
-    # Runs of dropped lines from where `gone` changes: [edges[0], edges[1]), [edges[2], edges[3]) ...
-    edges = np.flatnonzero(np.diff(gone, prepend=False, append=False))
+        gone[[i + 1 for i in role]] = False
+    edges = np.flatnonzero(gone[1:] != gone[:-1])
     runs: list[Removed] = []
     if len(edges):
         code = np.bitwise_or.reduceat(np.append(codes, 0), edges)[::2].tolist()  # (codes padded: an end may be n)
@@ -347,18 +350,19 @@ def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | Non
     lo, hi = max(first_body - roles.TITLE_LOOKBACK, 0), min(last_body + 3, n)
     # Candidates first (a caption ends with its credit or opens with a label; a bio is a capitalised
     # prose line in or after the body), so the grammar runs on few lines.
-    cap_cand = {i for i, s in enumerate(lines[lo:hi], lo) if s[-1] == ")" or s.find(":", 0, 40) >= 0}
-    bio_start = max(lo, first_body)
-    bio_cand = {i for i in (np.flatnonzero(feats.words[bio_start:hi] >= PROSE_MIN_WORDS) + bio_start).tolist()
-                if lines[i][0].isupper()}
-    for i in sorted(cap_cand | bio_cand):
+    # (Both tests come from the line features: no per-line Python over the page.)
+    cap_cand = feats.caption_hint[lo:hi]  # ends with ")" or has an early ":"
+    bio_cand = (feats.words[lo:hi] >= PROSE_MIN_WORDS) & feats.upper_first[lo:hi]
+    bio_cand[:max(first_body - lo, 0)] = False
+    is_cap, is_bio = cap_cand.tolist(), bio_cand.tolist()
+    for i in (np.flatnonzero(cap_cand | bio_cand) + lo).tolist():
         if i in role:
             continue
         s = lines[i]
-        if i in cap_cand and roles.is_caption(s):
+        if is_cap[i - lo] and roles.is_caption(s):
             role[i] = ("caption", "caption: a sentence with a media credit")
             captions.append(s)
-        elif i in bio_cand:
+        elif is_bio[i - lo]:
             name = roles.bio_author(s)
             if name:
                 role[i] = ("bio", f"author bio of {name}")

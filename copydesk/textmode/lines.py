@@ -54,6 +54,8 @@ MARKER_DISTANCE_CAP = 50
 CJK_UI_RE = re.compile("|".join(map(re.escape, CJK_UI)))
 CJK_UI_MAX_CHARS = 40
 CJK_UI_MIN_CP = min(ord(c) for w in CJK_UI for c in w)  # pages without such characters skip the search
+# A caption candidate may have its label's colon within this many characters ("Photo: ...").
+CAPTION_COLON_CHARS = 40
 # A line is "prose-like" for the densest-run search when it has this many words and ends a sentence.
 PROSE_MIN_WORDS = 8
 # Penalty per word for non-prose lines in the densest-run search (a few menu lines do not split a body).
@@ -95,6 +97,9 @@ class LineFeatures:
     repeat: np.ndarray  # how often the identical line occurs in the document
     X: np.ndarray  # local + context features, float32
     marker: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # comment/teaser header lines
+    # Where text mode looks for captions: the line ends with ")" or has a ":" in its first CAPTION_COLON_CHARS.
+    caption_hint: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    upper_first: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))  # text[i][0].isupper()
 
 
 def split_lines(text: str) -> list[str]:
@@ -187,6 +192,65 @@ def run_features(score: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, int
     out[b:, 2] = _LOG1P[1:n - b + 1]  # log1p(i - b + 1)
     total = float(weight.sum()) or 1.0
     out[:, 3] = float(weight[a:b].sum()) / total
+    return out, a, b
+
+
+# run_features_many takes the per-document path when a document holds this many words or more: below it
+# float32 sums of word counts (whole or half numbers) are exact, so one float64 prefix sum gives the same
+# shares as each document's own `weight.sum()`.
+EXACT_WEIGHT_SUM = float(1 << 22)
+
+
+def run_features_many(score: np.ndarray, weight: np.ndarray, starts: np.ndarray,
+                      counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`run_features` of many documents held end to end (document k: rows starts[k] .. starts[k] + counts[k],
+    every count > 0; `weight`: word counts): the same rows, and each document's run [a, b) in its own rows.
+    Only Kadane's prefix sums and their running minimum are computed document by document (two numpy calls
+    each, the same sums in the same order as `densest_run`); the rest runs once over all the rows."""
+    n, nd = len(score), len(counts)
+    if nd == 1:
+        out, a, b = run_features(score, weight)
+        return out, np.array([a]), np.array([b])
+    v = (score - 0.5) * np.maximum(weight, RUN_PENALTY_MIN)
+    wsum = np.zeros(n + 1, np.float64)
+    np.cumsum(weight, dtype=np.float64, out=wsum[1:])
+    totals = wsum[starts + counts] - wsum[starts]
+    if (float(totals.max()) >= EXACT_WEIGHT_SUM or not np.isfinite(v).all()
+            or not (np.floor(weight * 2) == weight * 2).all()):  # (then the per-document path is the exact one)
+        out = np.empty((n, 4), np.float32)
+        ab = np.empty((2, nd), np.int64)
+        for k, (s, c) in enumerate(zip(starts.tolist(), counts.tolist(), strict=True)):
+            out[s:s + c], ab[0, k], ab[1, k] = run_features(score[s:s + c], weight[s:s + c])
+        return out, ab[0], ab[1]
+    # Document k's prefix sums at rows seg[k] .. seg[k] + counts[k] of `c` (a 0 first), their running minimum in `m`.
+    seg = starts + np.arange(nd)
+    c = np.empty(n + nd, np.float64)
+    m = np.empty(n + nd, np.float64)
+    c[seg] = 0.0
+    for s, k0, cnt in zip(seg.tolist(), starts.tolist(), counts.tolist(), strict=True):
+        np.cumsum(v[k0:k0 + cnt], dtype=np.float64, out=c[s + 1:s + 1 + cnt])
+        np.minimum.accumulate(c[s:s + 1 + cnt], out=m[s:s + 1 + cnt])
+    gain = c - m
+    doc_c = np.repeat(np.arange(nd), counts + 1)
+    best = np.maximum.reduceat(gain, seg)
+    hits = np.flatnonzero(gain == best[doc_c])
+    b = hits[np.searchsorted(hits, seg)]  # each document's first maximum (argmax)
+    pos = np.arange(n + nd)
+    # the last row <= b where the prefix minimum at b is met
+    a = np.maximum.reduceat(np.where((c == m[b][doc_c]) & (pos <= b[doc_c]), pos, -1), seg)
+    none = best <= 0
+    a = np.where(none, 0, a - seg)
+    b = np.where(none, 0, b - seg)
+    doc = np.repeat(np.arange(nd), counts)
+    li = np.arange(n) - starts[doc]  # each row's place in its document
+    ad, bd = a[doc], b[doc]
+    _arange(int(counts.max()))  # (grows the log table when needed)
+    out = np.empty((n, 4), np.float32)
+    out[:, 0] = (li >= ad) & (li < bd)
+    out[:, 1] = np.where(li < ad, _LOG1P[np.maximum(ad - li, 0)], 0)
+    out[:, 2] = np.where(li >= bd, _LOG1P[np.maximum(li - bd + 1, 0)], 0)
+    share = (wsum[starts + b] - wsum[starts + a]) / np.where(totals > 0, totals, 1.0)
+    out[:, 3] = share[doc]
     return out, a, b
 
 
@@ -350,6 +414,17 @@ def extract_features_many(texts: Sequence[str]) -> list[LineFeatures]:
     no_space = (chars / (spaces + 1) > NO_SPACE_CHARS_PER_WORD).astype(f32)
     words = np.where(no_space > 0, np.maximum(chars / CJK_CHARS_PER_WORD, 1), spaces + 1).astype(f32)
     end_sentence = ((last & F_SENTENCE) > 0) | (((last & F_QUOTE) > 0) & ((second & F_SENTENCE) > 0))
+    # For text mode's caption and bio tests: `s[-1] == ")" or s.find(":", 0, CAPTION_COLON_CHARS) >= 0` and
+    # `s[0].isupper()` of every line, from the code points (no per-line Python).
+    caption_hint = cps[ends - 1] == ord(")")
+    colons = np.flatnonzero(cps == ord(":"))
+    if len(colons):
+        on = np.searchsorted(ends, colons)  # the line of each colon
+        caption_hint[on[colons - starts[on] < CAPTION_COLON_CHARS]] = True
+    upper_first = (first & F_UPPER) > 0
+    if cps.dtype == np.uint32:  # characters beyond U+FFFF have no flags: asked directly
+        for k in np.flatnonzero(cps[starts] > 0xFFFF).tolist():
+            upper_first[k] = texts_all[k][0].isupper()
     # Words of the interface, function words, comment and time words: every token in one pass.
     heads = "\n".join(map(getitem, texts_all, repeat(slice(0, TOKEN_PREFIX)))) if slen.max() > TOKEN_PREFIX else joined
     low = heads.encode("utf8", "surrogatepass").lower().translate(BYTE_TABLE)
@@ -368,9 +443,12 @@ def extract_features_many(texts: Sequence[str]) -> list[LineFeatures]:
     tok_cnt = lanes[:, 1:]
     tok_cnt /= ntok[:, None]
     ui, stop, comment, timew = tok_cnt.T
-    if cps.dtype != np.uint8 and int(cps.max()) >= CJK_UI_MIN_CP:  # interface phrases of scripts without
-        # spaces: short lines holding one (only the short lines are searched)
-        short_idx = np.flatnonzero(slen <= CJK_UI_MAX_CHARS)
+    big = np.flatnonzero(cps >= CJK_UI_MIN_CP) if cps.dtype != np.uint8 else ()
+    if len(big):  # interface phrases of scripts without spaces: short lines holding one (only the short
+        # lines with a character of those phrases' range are searched)
+        has_big = np.zeros(n, bool)
+        has_big[np.searchsorted(ends, big)] = True
+        short_idx = np.flatnonzero(has_big & (slen <= CJK_UI_MAX_CHARS))
         short_text = "\n".join([texts_all[k] for k in short_idx.tolist()])
         hits = [m.start() for m in CJK_UI_RE.finditer(short_text)]
         if hits:
@@ -452,9 +530,8 @@ def extract_features_many(texts: Sequence[str]) -> list[LineFeatures]:
     X[:, c0] = np.sqrt(np.maximum(sq - mean_lw * mean_lw, 0))
     X[:, c0 + 1] = alt
     prose_score = np.clip(long_prose * 0.5 + 0.5 * (stop > 0.15) + 0.25 * X[:, 2] - 0.5 * (ui > 0.2), 0, 1)
-    for a, c in zip(dstart.tolist(), counts.tolist(), strict=True):
-        if c:
-            X[a:a + c, c0 + 2:c0 + 6] = run_features(prose_score[a:a + c], words[a:a + c])[0]
+    has = counts > 0
+    X[:, c0 + 2:c0 + 6] = run_features_many(prose_score, words, dstart[has], counts[has])[0]
     out = []
     for k in range(nd):
         a, c = int(dstart[k]), int(counts[k])
@@ -463,7 +540,7 @@ def extract_features_many(texts: Sequence[str]) -> list[LineFeatures]:
             continue
         sl = slice(a, a + c)
         out.append(LineFeatures(docs[k], index_g[sl] - line_off[k], texts_all[sl], words[sl], ui[sl],
-                                repeat_[sl], X[sl], marker[sl]))
+                                repeat_[sl], X[sl], marker[sl], caption_hint[sl], upper_first[sl]))
     return out
 
 
@@ -546,6 +623,27 @@ def stage2_features(feats: LineFeatures, p: np.ndarray) -> np.ndarray:
 N_STAGE2_EXTRA = len(STAGE2_WINDOWS) + 4 + 10
 
 
+def stacked_rows(parts: Sequence[np.ndarray]) -> np.ndarray:
+    """The rows of `parts` end to end, as `np.concatenate(parts)` (read-only use): without a copy when the
+    non-empty parts are consecutive row blocks of one C-contiguous matrix, as the documents of one
+    extract_features_many batch are, a view of those rows."""
+    full = [a for a in parts if len(a)]
+    if len(full) < 2:
+        return full[0] if full else np.concatenate(parts)
+    base = full[0].base
+    if base is None or base.ndim != 2 or not base.flags.c_contiguous:
+        return np.concatenate(parts)
+    row = base.strides[0]
+    at = full[0].__array_interface__["data"][0]
+    start, rem = divmod(at - base.__array_interface__["data"][0], row)
+    for a in full:
+        if (a.base is not base or a.strides != base.strides or a.shape[1:] != base.shape[1:]
+                or a.__array_interface__["data"][0] != at):
+            return np.concatenate(parts)
+        at += len(a) * row
+    return base[start:start + sum(map(len, full))] if rem == 0 else np.concatenate(parts)
+
+
 def stage2_features_many(feats: list[LineFeatures], p: np.ndarray) -> np.ndarray:
     """`stage2_features` of many documents at once: `p` holds their stage-1 probabilities end to end, the
     result their stage-2 rows end to end (exactly what stage2_features gives for each)."""
@@ -562,16 +660,12 @@ def stage2_features_many(feats: list[LineFeatures], p: np.ndarray) -> np.ndarray
     lo_b, hi_b = _segment_bounds(doc, dstart, counts)
     words = np.concatenate([f.words for f in keep]) if nd > 1 else keep[0].words
     marker = np.concatenate([f.marker for f in keep]) if nd > 1 else keep[0].marker
-    X = np.concatenate([f.X for f in keep]) if nd > 1 else keep[0].X
+    X = stacked_rows([f.X for f in keep])
     p = p.astype(np.float32)
     sm = window_means([p], STAGE2_WINDOWS, lo_b, hi_b)
-    # Densest run of likely body, per document (Kadane's scan does not vectorise across documents).
-    run = np.empty((n, 4), np.float32)
-    ab = np.empty((nd, 2), np.int64)
-    for k, (s0, c) in enumerate(zip(dstart.tolist(), counts.tolist(), strict=True)):
-        run[s0:s0 + c], a_k, b_k = run_features(p[s0:s0 + c], words[s0:s0 + c])
-        ab[k] = (s0 + a_k, s0 + b_k)
-    a, b = ab[doc, 0], ab[doc, 1]
+    # Densest run of likely body, per document.
+    run, a_k, b_k = run_features_many(p, words, dstart, counts)
+    a, b = (dstart + a_k)[doc], (dstart + b_k)[doc]
     i = np.arange(n)
     cum = np.concatenate(([0], np.cumsum(p < BARRIER_P)))
     barrier = np.where(i >= b, cum[i] - cum[np.minimum(b, hi_b)], np.where(i < a, cum[a] - cum[i + 1], 0))
@@ -616,7 +710,14 @@ def stage2_features_many(feats: list[LineFeatures], p: np.ndarray) -> np.ndarray
     prev = np.where(i > lo_b, np.concatenate(([0.0], p[:-1])), 0.0)
     nxt = np.where(i < hi_b - 1, np.concatenate((p[1:], [0.0])), 0.0)
     pmax = np.maximum.reduceat(p, dstart)[doc]
-    extra = np.stack([p, prev, nxt, pmax, np.log1p(barrier), np.log1p(after_markers),
-                      np.log1p(within_markers), share, is_main, np.log1p(np.maximum(runs_between, 0))],
-                     axis=1)
-    return np.concatenate([X, sm, run, extra], axis=1).astype(np.float32)
+    extra = (p, prev, nxt, pmax, np.log1p(barrier), np.log1p(after_markers), np.log1p(within_markers), share,
+             is_main, np.log1p(np.maximum(runs_between, 0)))
+    # Written into one float32 matrix (assignment rounds as astype would; no float64 copy of the whole).
+    d, w = X.shape[1], sm.shape[1]
+    out = np.empty((n, d + w + 4 + len(extra)), np.float32)
+    out[:, :d] = X
+    out[:, d:d + w] = sm
+    out[:, d + w:d + w + 4] = run
+    for k, col in enumerate(extra, d + w + 4):
+        out[:, k] = col
+    return out

@@ -51,14 +51,21 @@ class MLP:
             return np.zeros(0, np.float32)
         W1, b1 = self._folded
         rows = PREDICT_BLOCK_ROWS
+        z = np.empty(len(X), np.result_type(X, W1))  # (float32 in text mode; training may pass float64)
         with one_blas_thread():
-            if len(X) <= rows:
-                z = np.maximum(X @ W1 + b1, 0) @ self.W2
-            else:
-                z = np.concatenate([np.maximum(X[i:i + rows] @ W1 + b1, 0) @ self.W2
-                                    for i in range(0, len(X), rows)])
+            for i in range(0, len(X), rows):
+                # the same products as `np.maximum(x @ W1 + b1, 0) @ W2`, the hidden layer updated in place
+                h = X[i:i + rows] @ W1
+                h += b1
+                np.maximum(h, 0, out=h)
+                z[i:i + rows] = h @ self.W2
         z += self.b2
-        return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
+        # 1 / (1 + exp(-clip(z))), in place
+        np.clip(z, -30, 30, out=z)
+        np.negative(z, out=z)
+        np.exp(z, out=z)
+        z += 1.0
+        return np.divide(1.0, z, out=z).astype(np.float32, copy=False)
 
     def to_dict(self) -> dict:
         return {"mean": self.mean.tolist(), "scale": self.scale.tolist(), "W1": self.W1.tolist(),
