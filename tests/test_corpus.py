@@ -5,6 +5,7 @@ import gzip
 import io
 import json
 import os
+import platform
 import signal
 import subprocess
 import sys
@@ -140,10 +141,29 @@ def test_same_rows_whatever_jobs(tmp_path):
         p.name for p in (tmp_path / "o2").glob("*.parquet"))
     assert len(list((tmp_path / "o1").glob("*.parquet"))) > 2  # sharded by size
     assert r1["rows"] == r2["rows"] == 65
+    if sys.platform.startswith("linux"):  # each chunk's RSS sample is its worker's own reading (/proc)
+        assert r1["rss_samples"] and all(rss > 0 for _, rss in r1["rss_samples"] + r2["rss_samples"])
     # a rerun of a finished job does nothing and changes nothing
     r3 = run(cfg([a, b], tmp_path / "o1", jobs=2, chunk_records=3, shard_bytes=20_000))
     assert r3["units_already_done"] == 2 and r3["this_run"]["rows"] == 0
     assert row_set(rows_of(tmp_path / "o1")) == row_set(rows1)
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
+def test_memory_releaser_gives_freed_heap_back():
+    """What keeps a worker's RSS flat: memory freed by a chunk goes back to the system, even when it lies
+    below memory still in use (glibc alone gives back only the top of its heap)."""
+    from copydesk.corpus.runner import memory_releaser, rss_bytes
+
+    release = memory_releaser(WorkConfig())
+    release()
+    blocks = [bytes(4000) for _ in range(20_000)]  # 80 MB of heap-sized blocks (under the mmap threshold)
+    keep = blocks[-1]  # in use above the rest: pins the heap's top
+    before = rss_bytes(os.getpid())
+    del blocks
+    release()
+    assert before - rss_bytes(os.getpid()) > 40 * 2**20
+    assert len(keep) == 4000
 
 
 def test_schema_and_readers(tmp_path):

@@ -141,3 +141,10 @@ def test_merge_reads_a_report_written_before_sections_kept_their_markdown(tmp_pa
     assert "figures of alpha from old" in md and "figures of beta from new" in md
     alpha = md.split("## Title alpha\n", 1)[1].split("\n## ", 1)[0]
     assert js["command"] in alpha  # the old section states the old run's command
+
+
+def test_rss_window_is_the_median_of_the_samples_in_it():
+    samples = [(n, 100 + (50 if n == 30 else 0)) for n in range(10, 101, 10)] + [(100, 130)]
+    assert bench_corpus.rss_window(samples, 100, (0.2, 0.5)) == 100  # one odd chunk does not decide
+    assert bench_corpus.rss_window(samples, 100, (0.8, 1.0)) == 100  # the end of the run is in the last window
+    assert bench_corpus.rss_window(samples, 100, (0.0, 0.05)) is None

@@ -38,7 +38,12 @@ CACHE = Path(os.environ.get("COPYDESK_BENCH_CACHE", Path(tempfile.gettempdir()) 
 TARGET_MB_S_PER_CORE = 35.0
 TARGET_SCALING = 1.8
 TARGET_OVERHEAD = 0.15
-RSS_EARLY_SHARE = 0.2  # compare worker RSS at this share of the run with the end
+# Worker RSS early vs late: the median of the per-chunk samples (each taken by a worker between chunks)
+# in a window after warm-up vs in the last stretch of the run. A window, not one sample: RSS varies by
+# a few MB from chunk to chunk, and one sample early against one at the end measured that, not growth.
+RSS_EARLY_WINDOW = (0.2, 0.4)  # shares of the run's rows (the first pass over the benchmark pages ends at 14%)
+RSS_LATE_WINDOW = (0.8, 1.0)
+RSS_CURVE_POINTS = 20  # worker RSS samples kept in the section's data, evenly through the run
 
 
 def _pages(shared: Path) -> list[tuple[str, bytes]]:
@@ -151,6 +156,14 @@ def _pin(src: Path, work: Path) -> Path:
     return dst
 
 
+def rss_window(samples: list[tuple[int, int]], rows: int, window: tuple[float, float]) -> int | None:
+    """Median worker RSS of the (rows done, RSS) samples whose rows fall in `window` (shares of `rows`,
+    the last one inclusive); None when no sample falls in it."""
+    lo, hi = window[0] * rows, window[1] * rows
+    got = sorted(rss for n, rss in samples if lo <= n < hi or (n == hi and window[1] >= 1.0))
+    return got[len(got) // 2] if got else None
+
+
 def measure(warc: Path, jobs: int, engine: str = "copydesk", work: Path | None = None) -> dict[str, Any]:
     from ..corpus import RunConfig, WorkConfig, run
 
@@ -165,8 +178,8 @@ def measure(warc: Path, jobs: int, engine: str = "copydesk", work: Path | None =
         shutil.rmtree(out, ignore_errors=True)
     rows = s["rows"]
     samples = s.get("rss_samples") or []
-    early = next((rss for n, rss in samples if n >= RSS_EARLY_SHARE * rows), None)
-    late = samples[-1][1] if samples else None
+    early = rss_window(samples, rows, RSS_EARLY_WINDOW)
+    late = rss_window(samples, rows, RSS_LATE_WINDOW)
     overhead = (s["parent_cpu_s"] + s["worker_cpu_s"] - s["extract_cpu_s"]) / s["extract_cpu_s"] \
         if s["extract_cpu_s"] else float("nan")
     return {"engine": engine, "jobs": jobs, "rows": rows, "wall_s": wall, "records_per_s": rows / wall,
@@ -182,6 +195,8 @@ def measure(warc: Path, jobs: int, engine: str = "copydesk", work: Path | None =
             "parent_rss_end_mb": s["parent_rss_end_mb"],
             "worker_rss_early_mb": early / 2**20 if early else None,
             "worker_rss_late_mb": late / 2**20 if late else None,
+            "worker_rss_curve_mb": [[n, round(rss / 2**20, 1)]
+                                    for n, rss in samples[:: max(1, len(samples) // RSS_CURVE_POINTS)]],
             "counts": s["counts"], "parquet_mb": out_bytes / 1e6}
 
 
@@ -243,6 +258,10 @@ def run(shared: Path, quick: bool = False, workdir: Path | None = None) -> Secti
                f"{_pct(two.get('overhead'))} with 2 (target ≤ {TARGET_OVERHEAD * 100:.0f}%); with 1 worker the "
                f"parent's share is {_pct(one['parent_share'])} and the worker's own (rows to Arrow, MinHash when "
                f"asked) {_pct(one['worker_outside_share'])}. Both include start-up (imports, pool start)."]
+    md.append(f"- Worker RSS early→late: the median of the RSS each worker reads of itself after each chunk, over "
+              f"{RSS_EARLY_WINDOW[0]:.0%}-{RSS_EARLY_WINDOW[1]:.0%} of the run's rows vs the last "
+              f"{RSS_LATE_WINDOW[1] - RSS_LATE_WINDOW[0]:.0%} (equal = flat after warm-up). Peak worker RSS is the "
+              f"largest reading at any time, mid-page included.")
     if not two.get("error"):
         md.append(f"- Statuses ({two['rows']:,} rows, 2 workers): "
                   + ", ".join(f"{k} {v:,}" for k, v in sorted(two["counts"].items())) + ".")

@@ -68,6 +68,7 @@ class ChunkResult:
     extract_s: float  # CPU seconds inside the extractor
     total_s: float  # CPU seconds for the whole chunk (extraction + building rows + serialising)
     size: int  # bytes of page input in the chunk
+    rss: int = 0  # resident bytes of the worker once the chunk is done (0: not measured)
 
 
 def normalise_body(text: str) -> str:
