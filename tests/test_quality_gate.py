@@ -1,6 +1,7 @@
-"""Quality gate: copydesk on the aeb benchmark must not fall below the pinned floor (eval_baseline.json).
+"""Quality gate: copydesk on the aeb benchmark must not fall below the pinned floors (eval_baseline.json):
+HTML body extraction (`aeb`) and text mode on the flattened pages (`text_aeb`).
 
-A change that lowers body extraction quality fails here. When the engine improves, raise the floors
+A change that lowers body extraction or text-mode quality fails here. When the engine improves, raise the floors
 as the "note" in eval_baseline.json says."""
 from __future__ import annotations
 
@@ -29,8 +30,21 @@ def test_aeb_quality_not_below_floor(benchlib: ModuleType) -> None:
         f"aeb accuracy fell below the floor {gate['accuracy_floor']}: {summary}")
 
 
+def test_text_mode_quality_not_below_floor(benchlib: ModuleType) -> None:
+    from copydesk.textmode import extract_texts
+
+    gate = json.loads(BASELINE.read_text(encoding="utf8"))["text_aeb"]
+    recs = list(benchlib.iter_flat("aeb", str(Path(benchlib.__file__).parent)))
+    assert len(recs) == gate["pages"], f"flattened aeb has {len(recs)} pages, the floor was pinned on {gate['pages']}"
+    arts = extract_texts([text for _id, text, _gold in recs])
+    scores = benchlib.score_text([(gold["text"], art.text) for (_id, _text, gold), art in zip(recs, arts, strict=True)])
+    summary = ", ".join(f"{k}={scores[k]:.4f}" for k in ("f1", "precision", "recall"))
+    assert scores["f1"] >= gate["f1_floor"], f"flattened aeb F1 fell below the floor {gate['f1_floor']}: {summary}"
+
+
 def test_baseline_file_is_sane() -> None:
     base = json.loads(BASELINE.read_text(encoding="utf8"))
     gate = base["aeb"]
     assert 0.0 < gate["f1_floor"] <= 1.0 and 0.0 <= gate["accuracy_floor"] <= 1.0
+    assert 0.0 < base["text_aeb"]["f1_floor"] <= base["text_aeb"]["pinned_at"]["f1"] <= 1.0
     assert base["note"], "say how to raise the floors"

@@ -86,6 +86,29 @@ def test_comment_markers_in_other_languages() -> None:
         assert f.X[1, i] == 1, header
 
 
+def test_every_vocabulary_entry_is_one_token() -> None:
+    # Lines are tokenised by bytes.lower + BYTE_TABLE (ASCII punctuation -> space) before the lookup: an
+    # entry holding punctuation ("e-mail", "s'abonner") would never match.
+    from copydesk.textmode.lines import BYTE_TABLE
+    from copydesk.textmode.vocab import COMMENT_WORDS, STOP_WORDS, TIME_WORDS, UI_WORDS
+
+    for words in (UI_WORDS, STOP_WORDS, COMMENT_WORDS, TIME_WORDS):
+        for w in words:
+            assert w.encode("utf8").lower().translate(BYTE_TABLE).split() == [w.encode("utf8").lower()], w
+
+
+def test_vocabulary_in_languages_beyond_the_training_data() -> None:
+    # Function words come from the language detector's table too: prose in Finnish, Turkish or Greek has
+    # a function-word share; interface words ("Lea también", "Jaa", "Paylaş") are found in those languages.
+    stop, ui = FEATURE_NAMES.index("stop_share"), FEATURE_NAMES.index("ui_any")
+    for prose in ("Hän sanoi, että kaupunki on jo aloittanut työt ja ne valmistuvat ensi vuonna.",
+                  "Belediye başkanı bu yıl için yeni bir plan olduğunu ve çalışmaların başladığını söyledi.",
+                  "Ο δήμαρχος είπε ότι τα έργα θα ολοκληρωθούν μέσα στο επόμενο έτος για την πόλη."):
+        assert extract_features(prose).X[0, stop] > 0.1, prose
+    for widget in ("Lea también: otra noticia", "Jaa Facebookissa", "Paylaş", "Σχόλια", "Поділитися"):
+        assert extract_features(widget).X[0, ui] == 1, widget
+
+
 def test_lines_without_tokens() -> None:
     f = extract_features("&&&\n***\nA sentence of prose with several words in it.\n---\n")
     assert f.X.shape[0] == 4 and np.isfinite(f.X).all()

@@ -6,11 +6,13 @@ they are compared, so an entry is one word.
 """
 from __future__ import annotations
 
+from ..metadata.language import STOPWORDS as LANGUAGE_STOPWORDS
+
 # Words of site chrome: sign-ups, sharing, navigation, consent, account, commerce, media players.
 _UI = """
 about account accept ad ads advert advertisement advertise advertising agree all app apps archive archives
 article articles back blog bookmark browse browser buy cart categories category checkout click close
-comment comments conditions consent contact continue cookie cookies copyright cart download edit e-mail
+comment comments conditions consent contact continue cookie cookies copyright cart download edit
 email emails enable enter facebook faq feed feedback follow followers footer forgot free gallery help home
 inbox instagram javascript join jobs like likes linkedin load loading log login logout loading menu min more
 most navigation newsletter newsletters next notifications now offer options password permalink photo
@@ -18,14 +20,14 @@ photos pinterest player playing please podcast policy popular post posted posts 
 profile rated read register registration related reply reserved rights rss save search see settings share
 shares shop show sign signed signup site sitemap skip sponsored store submit subscribe subscriber
 subscription subscriptions support tags terms thank thanks toggle top trending tweet twitter unsubscribe
-updates valid video videos view views watch whatsapp youtube reddit tumblr sharing shared cookie-policy
-newsletter-signup wishlist basket login/register telegram viber vk
+updates valid video videos view views watch whatsapp youtube reddit tumblr sharing shared
+wishlist basket telegram viber vk
 anmelden abmelden abonnieren abonnement artikel datenschutz datenschutzerklärung impressum kommentar
 kommentare kontakt mehr menü newsletter passwort registrieren suche teilen warenkorb weiterlesen zurück
 startseite nutzungsbedingungen einwilligung alle anzeige werbung drucken versand merkzettel
 accueil abonner abonnez abonnement commentaire commentaires connexion contact contactez données
 inscription inscrire lire mentions légales partager plus politique rechercher recherche suivant précédent
-publicité panier confidentialité s'abonner newsletter connecter télécharger
+publicité panier confidentialité newsletter connecter télécharger
 acceder aceptar anterior buscar carrito comentario comentarios compartir contacto contraseña cookies
 descargar entrar inicio leer más newsletter política privacidad publicidad registrarse registro siguiente
 suscríbete suscribirse términos aviso
@@ -37,6 +39,38 @@ aanmelden account delen inloggen lees meer nieuwsbrief reacties volgende vorige 
 komentarze logowanie następny poprzedni prywatności rejestracja szukaj udostępnij więcej zaloguj
 войти войдите вход зарегистрироваться регистрация комментарии поделиться подписаться поиск далее
 читать назад главная реклама
+recommended topics tagged latest headlines listen premium unlock mail
+verwandte themen schlagworte schlagwörter empfehlungen meistgelesen meistgelesene bildergalerie merken
+herunterladen anmeldung einloggen registrierung abo akzeptieren ablehnen einstellungen
+similaires associés étiquettes sujets populaires abonnés accepter refuser paramètres identifier vidéo
+vidéos abonner
+relacionados relacionadas relacionado etiquetas temas lea léase mira vea véase recomendados suscríbase
+suscribete regístrate sesión boletín anuncio vídeo galería síguenos rechazar configuración ajustes comparte
+veja assinar assinante cadastre cadastro publicidade anúncio galeria siga boletim rejeitar configurações
+correlati correlate vedi tag argomenti abbonati abbonamento galleria seguici consigliati accetta rifiuta
+impostazioni
+gerelateerd gerelateerde bekijk onderwerpen abonneer registreren advertentie volg aanbevolen accepteren
+weigeren instellingen
+powiązane czytaj zobacz tagi tematy subskrybuj zarejestruj reklama wideo obserwuj polecane akceptuję
+ustawienia
+похожие читайте смотрите теги темы подписка подпишитесь зарегистрируйтесь видео фото галерея рекомендуем
+принять настройки
+läs relaterade dela prenumerera logga annons kommentarer sök meny integritetspolicy kakor
+læs relaterede relaterte abonner annonse annonce søg søk personvern privatlivspolitik
+lue jaa tilaa kirjaudu mainos kommentit haku evästeet
+sdílet zdieľať přihlásit prihlásiť registrace reklama komentáře komentáre hledat hľadať související
+súvisiace přečtěte čítajte štítky
+paylaş kayıt reklam yorumlar yorum etiketler abone çerez çerezler gizlilik
+megosztás bejelentkezés regisztráció hirdetés hozzászólások keresés kapcsolódó címkék feliratkozás sütik
+adatvédelmi
+distribuie autentificare înregistrare publicitate comentarii căutare citește etichete abonează abonare
+confidențialitate
+bagikan iklan komentar baca terkait berlangganan privasi
+κοινοποίηση σύνδεση εγγραφή διαφήμιση σχόλια αναζήτηση διαβάστε ετικέτες εγγραφείτε απόρρητο
+поділитися увійти реєстрація коментарі пошук підписатися головна
+تسجيل الدخول تعليقات التعليقات اقرأ اشترك الخصوصية الرئيسية
+שתף התחבר הרשמה פרסומת תגובות חיפוש קראו תגיות הירשם פרטיות
+शेयर लॉगिन विज्ञापन टिप्पणियाँ खोजें पढ़ें सब्सक्राइब
 """.split()
 UI_WORDS: frozenset[str] = frozenset(_UI)
 
@@ -58,8 +92,12 @@ aan als bij de dat die een en het hij in is met niet om op te van voor was wat z
 do i jak jest na nie od się są to w z za że
 в и на не что с по как это он она они но из за к у же то от для о
 och att det en som är på med för av den till har inte
+και το να η ο της του τα με σε που για είναι την των δεν θα από στο στην
+של את על עם זה לא הוא היא גם כי אבל או אם יש
+के में की है और से को का पर यह कि भी एक हैं था लिए नहीं
 """.split()
-STOP_WORDS: frozenset[str] = frozenset(_STOP)
+# ... and the function words the language detector knows (about 30 more languages).
+STOP_WORDS: frozenset[str] = frozenset(_STOP).union(*(v.split() for v in LANGUAGE_STOPWORDS.values()))
 
 # Interface phrases of scripts written without spaces (CJK): matched as substrings of short lines.
 CJK_UI = ("登录", "注册", "分享", "评论", "首页", "搜索", "订阅", "版权", "隐私", "下载", "返回", "更多",
@@ -93,6 +131,8 @@ reageer reageren antwoord schreef
 odpowiedz odpowiedź odpowiedzi napisał napisała zgłoś
 ответить ответ ответы написал написала пожаловаться
 svara svar skrev
+besvar svar skrev vastaa kirjoitti odpovědět odpovedať napsal napísal yanıtla yanıt cevapla yazdı válasz
+válaszol írta răspunde răspuns balas menulis απάντηση έγραψε відповісти написав השב
 """.split()
 COMMENT_WORDS: frozenset[str] = frozenset(_COMMENT)
 
@@ -113,5 +153,9 @@ ontem hoje janeiro fevereiro março maio junho julho setembro outubro dezembro
 geleden uur dagen gisteren vandaag
 godzin godziny godzinę dni wczoraj dzisiaj temu
 назад часов часа час дней дня минут минуты вчера сегодня
+sedan timmar timme dagar igår idag siden timer dage dager sitten tuntia päivää eilen
+tänään před hodinami hodin dny včera dnes pred hodinou önce saat gün dakika dün bugün órája napja perce
+tegnap urmă ore zile ieri azi lalu hari kemarin πριν ώρες ημέρες χθες σήμερα тому годин днів
+вчора сьогодні
 """.split()
 TIME_WORDS: frozenset[str] = frozenset(_TIME)
