@@ -202,3 +202,30 @@ def test_byline_written_in_the_line_above_the_headline():
     # an author element or a byline after the headline still comes first
     after = page.replace("<p>Der", "<p>Von Max Beispiel. Der")
     assert md(after, now=NOW).authors == ("Max Beispiel",)
+
+
+# --- a head the parser closed early ------------------------------------------------------------
+
+def test_head_content_displaced_into_body_by_a_stray_element_is_read():
+    # An <img> (a tracking pixel) in <head> makes an HTML5 parser close the head: the description,
+    # image and canonical link after it land at the start of <body>.
+    page = ('<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
+            '<meta name="robots" content="index"><meta name="generator" content="cms">'
+            '<img src="/pixel.gif"><script>var x = 1;</script>'
+            '<meta name="description" content="What the page is about.">'
+            '<meta property="og:image" content="https://example.org/lead.jpg">'
+            '<link rel="canonical" href="https://example.org/story"></head>'
+            '<body><h1>Story</h1><p>Body text.</p></body></html>')
+    m = md(page, "https://example.org/story?utm=1")
+    assert m.description == "What the page is about."
+    assert m.image == "https://example.org/lead.jpg"
+    assert m.canonical_url == "https://example.org/story"
+
+
+def test_meta_tags_inside_the_body_content_are_not_page_metadata():
+    # Past the leading run of head-like elements, a <meta> belongs to an embedded widget.
+    page = ('<html><head><meta name="viewport" content="width=device-width"><meta name="robots" content="index">'
+            '<meta name="generator" content="cms"><meta name="description" content="The page.">'
+            '</head><body><div><h1>Story</h1><p>Body text.</p></div>'
+            '<meta property="og:description" content="A widget\'s own card."></body></html>')
+    assert md(page).description == "The page."

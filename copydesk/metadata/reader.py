@@ -210,6 +210,8 @@ def _scan(tree: LexborHTMLParser) -> Scan:
     body = tree.body
     if n_meta < MIN_HEAD_METAS and body is not None:
         _read_head(body, s, False)
+    elif body is not None:
+        _read_head(body, s, False, _displaced_head(body))
     for i, node in enumerate(tree.css(GLOBAL_SEL)):
         tag = node.tag
         if tag == "meta":
@@ -243,13 +245,32 @@ def _scan(tree: LexborHTMLParser) -> Scan:
     return s
 
 
-def _read_head(root: LexborNode, s: Scan, in_head: bool) -> int:
+def _displaced_head(body: LexborNode) -> list[LexborNode]:
+    """The <meta>, <link> and <title> that open <body>: a stray element in <head> (a tracking
+    pixel, a text node) makes the parser close it there, and the rest of the head lands in <body>.
+    Only the leading run of head-like children is read, so ordinary pages cost one child."""
+    out = []
+    for node in body.iter(include_text=False):
+        tag = node.tag
+        if tag in HEAD_LIKE_TAGS:
+            out.append(node)
+        elif tag not in HEAD_NOISE_TAGS:
+            break
+    return out
+
+
+# Tags read from a displaced head, and tags that may sit between them before the page's content.
+HEAD_LIKE_TAGS = frozenset(("meta", "link", "title"))
+HEAD_NOISE_TAGS = frozenset(("script", "style", "noscript", "base", "img", "-comment", "iframe", "template"))
+
+
+def _read_head(root: LexborNode, s: Scan, in_head: bool, nodes: list[LexborNode] | None = None) -> int:
     """<meta> with content, <title>, and the <link>s that matter (LINK_RELS), under `root`, in one
     selector pass; returns the number of <meta> read. (A hot loop: plain substring tests before
     any splitting, and as few node accessors as possible.)"""
     n_meta = 0
     meta = s.meta
-    for node in root.css(HEAD_SEL):
+    for node in root.css(HEAD_SEL) if nodes is None else nodes:
         tag = node.tag
         if tag == "meta":
             n_meta += 1
