@@ -9,7 +9,7 @@ import pytest
 
 from copydesk.article import EMPTY, ERROR, NOT_HTML, OK, TOO_LARGE
 from copydesk.textmode import SiteTemplates, extract_text, learn_templates, site_key
-from copydesk.textmode.roles import bio_author, byline_authors, is_caption
+from copydesk.textmode.roles import bio_author, byline_authors, is_caption, is_comment_header
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SPECIMEN = SHARED / "specimens" / "wapo-china-cyberspying.txt"
@@ -206,3 +206,54 @@ def test_site_key() -> None:
     assert site_key("m.example.co.uk/page") == "example.co.uk"
     assert site_key(None) == ""
     assert site_key("not a url at all") in ("", "not a url at all")
+
+
+THREAD_POST = """Gardening notes
+Why we stopped tilling the vegetable beds
+By Ann Marsh
+We stopped tilling the beds three years ago, and the soil has never been better. Worms came back first, then the fungi that feed the roots.
+The first season was hard: weeds we had buried for years came up everywhere, and we pulled them by hand every weekend until August.
+Now the beds get a layer of compost each autumn and nothing else. The harvest last year was the largest we have ever had.
+Leave a comment
+Tom Baker on May 3, 2019 at 4:47 pm said:
+We tried the same thing on clay soil and it took five years before the beds drained well after heavy rain.
+Lucia Ferreira on May 4, 2019 at 9:12 am said:
+Did you add anything to the compost, or only kitchen scraps and leaves from the garden over the winter?
+Copyright 2019 Gardening notes
+"""
+
+
+def test_comment_thread_kept_apart() -> None:
+    art = extract_text(THREAD_POST, include_comments=True)
+    assert art.status == OK
+    assert "We stopped tilling the beds" in art.text
+    assert "The harvest last year" in art.text
+    assert "clay soil" not in art.text and "kitchen scraps" not in art.text
+    assert any("clay soil" in c for c in art.comments)
+    assert any("Lucia Ferreira" in c for c in art.comments)
+    assert any(r.kind == "comment" and "clay soil" in r.text for r in art.removed)
+    # without include_comments the thread still leaves the body, and `comments` stays empty
+    plain = extract_text(THREAD_POST)
+    assert plain.comments == () and "clay soil" not in plain.text
+
+
+def test_comment_headers_in_several_languages() -> None:
+    assert is_comment_header("• Milan Doe on September 12, 2018 at 4:47 pm said:")
+    assert is_comment_header("2. 11. Jul, 2012 / Rishil says:")
+    assert is_comment_header("Rishil says:", "11. Juli 2012 um 14:05")  # dated on the next line
+    assert is_comment_header("Hans Meier sagt:", "3. Mai 2019 um 10:12 Uhr")
+    assert is_comment_header("Marie, le 3 mai 2019 à 10:12, a écrit :")
+    assert not is_comment_header("Rishil says:", "Great post, thanks for sharing it with us.")  # no date anywhere
+    long_line = "In 2019 the minister, " + "who had spoken about the plan many times before, " * 3 + "finally said:"
+    assert len(long_line) > 150 and not is_comment_header(long_line)  # a sentence, not a header
+
+
+def test_one_statement_is_not_a_thread() -> None:
+    # A single "... said:" line opening a quoted statement is not a comment thread.
+    text = ("City budget passes after a long night\n"
+            "The council passed the budget shortly after midnight, after nine hours of debate over the new bus lanes.\n"
+            "On March 3, 2019 at 10:00 the mayor said:\n"
+            "The city will build the lanes this summer and the work will be finished before the schools open again.\n"
+            "The opposition said it would ask for a review of the costs at the next meeting of the council in May.\n")
+    art = extract_text(text)
+    assert "The city will build the lanes" in art.text

@@ -162,6 +162,13 @@ def _removed(lines: list[str], body: np.ndarray, role: dict[int, tuple[str, str]
     return [r for _i, r in sorted(out, key=itemgetter(0))]
 
 
+def _comment_headers(lines: list[str], feats: LineFeatures, start: int) -> list[int]:
+    """Comment header lines at or after `start` (only lines ending with a colon are tested)."""
+    cand = np.flatnonzero(feats.X[start:, END_COLON] > 0) + start
+    n = len(lines)
+    return [i for i in cand.tolist() if roles.is_comment_header(lines[i], lines[i + 1] if i + 1 < n else "")]
+
+
 def _reason_text(code: int) -> str:
     why = [w for bit, w in ((1, "no sentence end"), (2, "short"), (4, "interface words"), (8, "repeated in page"),
                             (16, "comment or timestamp words")) if code & bit]
@@ -171,6 +178,7 @@ def _reason_text(code: int) -> str:
 SHORT_WORDS = 4
 REASONS = tuple(_reason_text(c) for c in range(32))
 END_TERMINAL = FEATURE_NAMES.index("end_terminal")
+END_COLON = FEATURE_NAMES.index("end_colon")
 
 
 def _blocks(lines: list[str]) -> tuple[Block, ...]:
@@ -376,6 +384,16 @@ def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | Non
             if body[i] and i not in role:
                 body[i] = False
 
+    # A comment thread: from its first header on, the lines the classifier kept are the readers', not the
+    # article's (comment text is prose: only the headers tell it apart).
+    comments: list[str] = []
+    headers = _comment_headers(lines, feats, first_body)
+    if len(headers) >= roles.COMMENT_MIN_HEADERS:
+        for i in range(headers[0], n):
+            if i not in role and (body[i] or i in headers):
+                role[i] = ("comment", "reader comment: in the thread opened by a comment header")
+                comments.append(lines[i])
+
     # Byline, sitename, title: before the first prose line of the body.
     cand = np.flatnonzero(body & (feats.words >= PROSE_MIN_WORDS)).tolist()
     start = next((i for i in cand if i not in role and ends_sentence(lines[i])), first_body)
@@ -409,10 +427,12 @@ def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | Non
     if not kept:
         return Article(status=EMPTY, url=url, title=title, sitename=sitename, authors=tuple(authors),
                        captions=tuple(captions), bio=tuple(bio), removed=tuple(removed),
+                       comments=tuple(comments) if opts.include_comments else (),
                        reason="no body lines found", warnings=tuple(warnings))
     blocks = _blocks(kept)
     quotes = tuple(find_quotes([b.text for b in blocks if b.kind == PARAGRAPH])) if opts.with_quotes is not False \
         else ()
     return Article(status=OK, url=url, title=title, blocks=blocks, authors=tuple(authors), quotes=quotes,
                    sitename=sitename, captions=tuple(captions), bio=tuple(bio), removed=tuple(removed),
+                   comments=tuple(comments) if opts.include_comments else (),
                    page_type="article", warnings=tuple(warnings))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .vocab import BIO_ROLES, CREDIT_WORDS
+from .vocab import BIO_ROLES, COMMENT_VERBS, CREDIT_WORDS
 
 # A media credit at a line's end: "(Reuters)", "(Jane Doe/The Daily Planet)", "(Photo: AP)".
 CREDIT_TAIL = re.compile(r"\(([^()]{2,80})\)\s*$")
@@ -46,6 +46,14 @@ TITLE_MIN_WORDS = 2
 TITLE_MAX_WORDS = 30
 TITLE_MAX_UI_SHARE = 0.34
 DATE_LIKE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b\d{1,2}[:.]\d\d\b")
+
+# A comment's header: who (and usually when), then a verb of saying and a colon, on a short line:
+# "Jane Doe on May 3, 2019 at 4:47 pm said:", "2. 11. Jul, 2012 / Rishil says:".
+COMMENT_HEADER_MAX_CHARS = 150
+_VERBS = "|".join(re.escape(v) for v in sorted(COMMENT_VERBS, key=len, reverse=True))
+COMMENT_HEADER = re.compile(rf"^\W{{0,3}}\S.{{0,{COMMENT_HEADER_MAX_CHARS}}}?\s(?:{_VERBS})\s*:$", re.IGNORECASE)
+# A thread needs this many headers in or after the body: one "... said:" line may open a quoted statement.
+COMMENT_MIN_HEADERS = 2
 
 
 def is_caption(line: str) -> bool:
@@ -126,3 +134,10 @@ def title_ok(line: str, words: float, ui: float) -> bool:
     if line[-1] in ".,;:" or is_caption(line) or byline_authors(line):
         return False
     return not (DATE_LIKE.search(line) and words <= 8)
+
+
+def is_comment_header(line: str, next_line: str = "") -> bool:
+    """A comment's header line, dated on the line or the next ("Jane on May 3, 2019 at 4:47 pm said:")."""
+    if len(line) > COMMENT_HEADER_MAX_CHARS or not COMMENT_HEADER.match(line):
+        return False
+    return DATE_LIKE.search(line) is not None or DATE_LIKE.search(next_line[:COMMENT_HEADER_MAX_CHARS]) is not None

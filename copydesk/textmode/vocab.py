@@ -111,6 +111,18 @@ blogger analyst fellow professor researcher anchor host commentator freelancer f
 """.split())
 
 # Words that, at a line's end in parentheses or after "Photo:", mark a media credit.
+# Verbs that close a comment's header line ("Jane on May 3, 2019 at 4:47 pm said:", "Rishil says:"), in
+# the languages of the stop-word lists: the forms blog and forum software write.
+COMMENT_VERBS: tuple[str, ...] = (
+    "says", "said", "wrote", "writes", "replied", "replies", "commented", "comments",
+    "sagt", "sagte", "schrieb", "schreibt", "meint", "meinte", "antwortete",
+    "dit", "a dit", "écrit", "a écrit", "répond", "a répondu",
+    "dice", "dijo", "escribió", "escribe", "respondió", "diz", "disse", "escreveu", "respondeu",
+    "scrive", "ha scritto", "ha detto", "risponde",
+    "zegt", "schreef", "schrijft", "zei", "skriver", "skrev", "sier", "sa", "säger", "sagde", "siger",
+    "napisał", "napisała", "pisze", "kirjoitti", "sanoo", "yazdı", "dedi", "napsal", "napsala",
+    "пишет", "написал", "написала", "говорит", "пише", "написав",
+)
 CREDIT_WORDS: frozenset[str] = frozenset("""
 photo photos image images video credit credits getty reuters ap afp epa shutterstock istock file
 illustration graphic courtesy foto bild
