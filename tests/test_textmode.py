@@ -9,7 +9,7 @@ import pytest
 
 from copydesk.article import EMPTY, ERROR, NOT_HTML, OK, TOO_LARGE
 from copydesk.textmode import SiteTemplates, extract_text, learn_templates, site_key
-from copydesk.textmode.roles import bio_author, byline_authors, is_caption, is_comment_header
+from copydesk.textmode.roles import bio_author, byline_authors, header_line, is_caption, is_comment_header
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SPECIMEN = SHARED / "specimens" / "wapo-china-cyberspying.txt"
@@ -257,3 +257,35 @@ def test_one_statement_is_not_a_thread() -> None:
             "The opposition said it would ask for a review of the costs at the next meeting of the council in May.\n")
     art = extract_text(text)
     assert "The city will build the lanes" in art.text
+
+
+DATED_NEWS = """World News
+Port strike ends after three weeks as workers accept new contract
+By Reuters
+Nov. 19, 2019 8:03 am ET
+Updated: Nov. 20, 2019 10:15 am ET
+Dock workers voted on Tuesday to accept a new four-year contract, ending a strike that had closed the port for three weeks and left hundreds of ships waiting offshore.
+The agreement raises wages by four percent a year and limits the use of automated cranes, the two issues that had kept the sides apart since the summer.
+Shipping companies said it would take at least a month to clear the backlog of containers stacked on the docks and on the ships still at anchor.
+"""
+
+
+def test_datelines_above_the_body_become_dates() -> None:
+    art = extract_text(DATED_NEWS)
+    assert art.status == OK
+    assert "Dock workers voted" in art.text
+    assert "8:03" not in art.text and "By Reuters" not in art.text and "Updated" not in art.text
+    assert art.date_published == "2019-11-19T08:03:00"
+    assert art.date_modified == "2019-11-20T10:15:00"
+    kinds = {r.kind for r in art.removed}
+    assert {"dateline", "byline"} <= kinds
+
+
+def test_header_line_shapes() -> None:
+    assert header_line("Wednesday 20 November 2019 9:22 am") == "dateline"
+    assert header_line("sexta-feira, 22 de outubro de 2010 às 20:13") == "dateline"
+    assert header_line("written by Regan") is None  # "By" must open the line
+    assert header_line("By Reuters") == "byline"
+    # sentences and long lines are not datelines, even with a date in them
+    assert header_line("The port closed on Nov. 19, 2019.") is None
+    assert header_line("On Nov. 19, 2019 the dock workers of the port walked out over pay and the use of cranes") is None

@@ -25,6 +25,8 @@ import numpy as np
 
 from ..article import EMPTY, ERROR, LIST, NOT_HTML, OK, PARAGRAPH, TOO_LARGE, Article, Block, Removed, failed
 from ..blas import one_blas_thread
+from ..metadata.dates import parse_date
+from ..metadata.reader import UPDATE_WORDS
 from ..options import Options
 from ..quotes import find_quotes
 from . import roles
@@ -160,6 +162,18 @@ def _removed(lines: list[str], body: np.ndarray, role: dict[int, tuple[str, str]
     out = [(i, Removed(kind, lines[i], why)) for i, (kind, why) in role.items()]
     out.extend(zip(edges[::2].tolist(), runs, strict=True))
     return [r for _i, r in sorted(out, key=itemgetter(0))]
+
+
+def _dates(datelines: list[str]) -> tuple[str | None, str | None]:
+    """(published, modified) from the datelines above the body: a line that announces an update
+    ("Updated: ...") gives the modification date, the first other one the publication date."""
+    published = modified = None
+    for s in datelines:
+        if UPDATE_WORDS.search(s):
+            modified = modified or parse_date(s)
+        else:
+            published = published or parse_date(s)
+    return published, modified
 
 
 def _comment_headers(lines: list[str], feats: LineFeatures, start: int) -> list[int]:
@@ -397,6 +411,7 @@ def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | Non
     # Byline, sitename, title: before the first prose line of the body.
     cand = np.flatnonzero(body & (feats.words >= PROSE_MIN_WORDS)).tolist()
     start = next((i for i in cand if i not in role and ends_sentence(lines[i])), first_body)
+    datelines: list[str] = []
     for i in range(max(start - roles.TITLE_LOOKBACK, 0), min(start + 3, n)):
         if i in role:
             continue
@@ -404,6 +419,12 @@ def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | Non
         if names:
             role[i] = ("byline", "byline")
             authors.extend(a for a in names if a not in authors)
+        elif i < start:  # datelines and bare bylines above the first paragraph are metadata, not body
+            kind = roles.header_line(lines[i])
+            if kind:
+                role[i] = (kind, f"{kind}: a short {kind} above the first paragraph")
+                if kind == "dateline":
+                    datelines.append(lines[i])
     sitename = None
     first = 0
     if lines and 0 not in role and roles.is_sitename(lines[0], lines[1:60], host):
@@ -423,9 +444,11 @@ def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | Non
     for i in role:
         body[i] = False
     kept = [lines[i] for i in np.flatnonzero(body).tolist()]
+    published, modified = _dates(datelines)
     removed = _removed(lines, body, role, _reason_codes([feats])[0] if codes is None else codes)
     if not kept:
         return Article(status=EMPTY, url=url, title=title, sitename=sitename, authors=tuple(authors),
+                       date_published=published, date_modified=modified,
                        captions=tuple(captions), bio=tuple(bio), removed=tuple(removed),
                        comments=tuple(comments) if opts.include_comments else (),
                        reason="no body lines found", warnings=tuple(warnings))
@@ -433,6 +456,6 @@ def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | Non
     quotes = tuple(find_quotes([b.text for b in blocks if b.kind == PARAGRAPH])) if opts.with_quotes is not False \
         else ()
     return Article(status=OK, url=url, title=title, blocks=blocks, authors=tuple(authors), quotes=quotes,
-                   sitename=sitename, captions=tuple(captions), bio=tuple(bio), removed=tuple(removed),
+                   date_published=published, date_modified=modified, sitename=sitename, captions=tuple(captions), bio=tuple(bio), removed=tuple(removed),
                    comments=tuple(comments) if opts.include_comments else (),
                    page_type="article", warnings=tuple(warnings))

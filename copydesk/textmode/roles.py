@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from .. import heuristics as H
 from .vocab import BIO_ROLES, COMMENT_VERBS, CREDIT_WORDS
 
 # A media credit at a line's end: "(Reuters)", "(Jane Doe/The Daily Planet)", "(Photo: AP)".
@@ -141,3 +142,19 @@ def is_comment_header(line: str, next_line: str = "") -> bool:
     if len(line) > COMMENT_HEADER_MAX_CHARS or not COMMENT_HEADER.match(line):
         return False
     return DATE_LIKE.search(line) is not None or DATE_LIKE.search(next_line[:COMMENT_HEADER_MAX_CHARS]) is not None
+
+
+HEADER_MAX_WORDS = 10
+
+
+def header_line(line: str) -> str | None:
+    """"dateline" for a short line that is mostly a date or time ("Nov. 19, 2019 8:03 am ET", "Updated:
+    Sat 8:31 PM, Feb 17, 2018"), "byline" for a short "By ..." line without a sentence ("By Reuters",
+    "written by Regan"), else None."""
+    if len(line) > H.DATELINE_MAX_CHARS or line[-1] in ".!?。" or len(line.split(None, HEADER_MAX_WORDS)) > HEADER_MAX_WORDS:
+        return None
+    if any(c.isdigit() for c in line) and H.has_date(line):
+        return "dateline"
+    if H.BYLINE_TEXT.match(line):
+        return "byline"
+    return None
