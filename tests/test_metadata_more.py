@@ -229,3 +229,18 @@ def test_meta_tags_inside_the_body_content_are_not_page_metadata():
             '</head><body><div><h1>Story</h1><p>Body text.</p></div>'
             '<meta property="og:description" content="A widget\'s own card."></body></html>')
     assert md(page).description == "The page."
+
+
+def test_author_candidates_that_are_not_people():
+    from copydesk.metadata.authors import clean_authors
+
+    assert clean_authors(["Publiziert am"]) == ()  # a "published on" label, not a byline
+    assert clean_authors(["Gesponserte Inhalte"]) == ()  # "sponsored content"
+    assert clean_authors(["Stand"]) == ()  # German "as of" before a date
+    assert clean_authors(["Josh Willink von Pexels"]) == ()  # a stock-photo credit
+    assert clean_authors(["wordpressadmin"], nicknames=True) == ()
+    assert clean_authors(["jdadmin"], nicknames=True) == ()
+    # real names and user names still pass
+    assert clean_authors(["Jane Stand"]) == ("Jane Stand",)
+    assert clean_authors(["gizzmo"], nicknames=True) == ("gizzmo",)
+    assert clean_authors(["By Anna Publius"]) == ("Anna Publius",)

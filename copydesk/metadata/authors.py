@@ -34,11 +34,16 @@ webmaster moderator posted published updated aktualisiert veröffentlicht publi�
 opublikowano mitarbeiter freelance freier journalist journalistin journaliste periodista giornalista
 dziennikarz dziennikarka professor prof dr phd md ceo cto founder cofounder co-founder president director
 manager head lead intern student students anonymous unknown user users member guestauthor sponsored content
+publiziert erschienen gepostet geschrieben gesponsert gesponserte inhalt inhalte anzeige werbung publicidad
+pubblicità publicité patrocinado patrocinio
 """.split())
+# Stock-photo libraries: a credit such as "Josh Willink von Pexels" names a photographer, not the author.
+STOCK_PHOTO = frozenset("pexels unsplash pixabay shutterstock istock istockphoto gettyimages getty adobestock fotolia "
+                        "depositphotos dreamstime".split())
 # Whole values that are never a person ("Staff", "Admin", "Redaktion" ...).
 NOT_A_NAME = frozenset("""
 staff admin administrator editor editors redaktion rédaction redacción redazione redactie redakcja newsroom
-team webmaster anonymous unknown guest user author autor auteur null none undefined n/a na
+team webmaster anonymous unknown guest user author autor auteur null none undefined n/a na stand
 """.split())
 NAME_CHAR = re.compile(r"^[^\W\d_][\w'’.\-]*$")
 SOCIAL = Caseless(r"^@\w+|\b(?:twitter|facebook|instagram|linkedin|e-?mail|mail)\b")
@@ -61,7 +66,7 @@ def _clean_one(part: str, strip_roles: bool = True, nicknames: bool = False) -> 
     part = part.strip(" \t\n\r-–—:,;|·•*\"'“”„«»")
     if part.endswith(".") and not ABBREV_END.search(part):
         part = part.rstrip(".")
-    if nicknames and NICKNAME.match(part) and part.lower() not in NOT_A_NAME:
+    if nicknames and NICKNAME.match(part) and part.lower() not in NOT_A_NAME and not part.lower().endswith("admin"):
         return part  # a user name written by the page itself as the author link ("gizzmo", "c1ph4")
     if not part or len(part) > MAX_NAME_CHARS:
         return None
@@ -77,11 +82,14 @@ def _clean_one(part: str, strip_roles: bool = True, nicknames: bool = False) -> 
         return None
     if not all(NAME_CHAR.match(w) for w in words):
         return None
+    if not STOCK_PHOTO.isdisjoint(w.lower() for w in words):
+        return None
     # a name has at least one capitalised word (or is written all in capitals)
     if not any(w[0].isupper() for w in words if w.lower() not in LOWER_PARTICLES):
         return None
     name = " ".join(words)
-    if name.lower() in NOT_A_NAME:
+    low = name.lower()
+    if low in NOT_A_NAME or (low.endswith("admin") and " " not in low):  # "wordpressadmin", "siteadmin"
         return None
     if name.isupper() and len(name) > 3:
         name = name.title()
