@@ -330,6 +330,10 @@ def _yearless(month: int, day: int, now: datetime) -> date | None:
     return d if d and _valid(d, now) else None
 
 
+# Words that announce a date as the page's update date ("Updated: ...", "Aktualisiert am ...").
+UPDATE_WORDS = re.compile(
+    r"(?i:last\s+(?:modified|updated|changed)|updated|zuletzt|letzte\s+änderung|aktualisiert|geändert|stand:|"
+    r"mis\s+à\s+jour|modifié|actualizado|actualización|aggiornato|bijgewerkt|zaktualizowano|atualizado)")
 URL_DATE = re.compile(r"/((?:199[5-9]|20\d\d))[/_-](0?[1-9]|1[0-2])(?:[/_-](0?[1-9]|[12]\d|3[01]))?(?=[/_.-]|$)")
 URL_DATE_COMPACT = re.compile(r"[/_-]((?:199[5-9]|20\d\d)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?=[/_.-]|$)")
 # Day first, as European sites write it: /29-10-2021 or /29.10.2021 (a four-digit year last).

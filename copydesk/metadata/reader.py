@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .authors import byline_from_text, clean_authors, is_person_name
-from .dates import date_from_url, find_dates, first_date, parse_date
+from .dates import UPDATE_WORDS, date_from_url, find_dates, first_date, parse_date
 from .jsonld import ARTICLE_TYPES, LISTING_TYPES, LdData, author_values, parse_ld_scripts, strings_of, text_of, url_of
 from .language import normalise_lang
 from .text import Caseless, norm, unique
@@ -743,9 +743,6 @@ def _body_dates(tree: LexborHTMLParser, now: datetime | None, lang: str | None) 
 
 
 UPDATE_WINDOW = 40  # characters before a date that may announce it as the page's update date
-UPDATE_WORDS = re.compile(
-    r"(?i:last\s+(?:modified|updated|changed)|updated|zuletzt|letzte\s+änderung|aktualisiert|geändert|stand:|"
-    r"mis\s+à\s+jour|modifié|actualizado|actualización|aggiornato|bijgewerkt|zaktualizowano|atualizado)")
 
 
 def read(tree: LexborHTMLParser, url: str | None, *, now: datetime | None = None) -> dict[str, Any]:

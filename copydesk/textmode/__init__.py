@@ -25,8 +25,7 @@ import numpy as np
 
 from ..article import EMPTY, ERROR, LIST, NOT_HTML, OK, PARAGRAPH, TOO_LARGE, Article, Block, Removed, failed
 from ..blas import one_blas_thread
-from ..metadata.dates import parse_date
-from ..metadata.reader import UPDATE_WORDS
+from ..metadata.dates import UPDATE_WORDS, parse_date
 from ..options import Options
 from ..quotes import find_quotes
 from . import roles
@@ -456,6 +455,7 @@ def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | Non
     quotes = tuple(find_quotes([b.text for b in blocks if b.kind == PARAGRAPH])) if opts.with_quotes is not False \
         else ()
     return Article(status=OK, url=url, title=title, blocks=blocks, authors=tuple(authors), quotes=quotes,
-                   date_published=published, date_modified=modified, sitename=sitename, captions=tuple(captions), bio=tuple(bio), removed=tuple(removed),
+                   date_published=published, date_modified=modified, sitename=sitename, captions=tuple(captions),
+                   bio=tuple(bio), removed=tuple(removed),
                    comments=tuple(comments) if opts.include_comments else (),
                    page_type="article", warnings=tuple(warnings))

@@ -149,8 +149,8 @@ HEADER_MAX_WORDS = 10
 
 def header_line(line: str) -> str | None:
     """"dateline" for a short line that is mostly a date or time ("Nov. 19, 2019 8:03 am ET", "Updated:
-    Sat 8:31 PM, Feb 17, 2018"), "byline" for a short "By ..." line without a sentence ("By Reuters",
-    "written by Regan"), else None."""
+    Sat 8:31 PM, Feb 17, 2018"), "byline" for a short line opened by "By" (or "Von", "Par" ...) that is
+    not a sentence ("By Reuters", "By admin"), else None."""
     if len(line) > H.DATELINE_MAX_CHARS or line[-1] in ".!?。" or len(line.split(None, HEADER_MAX_WORDS)) > HEADER_MAX_WORDS:
         return None
     if any(c.isdigit() for c in line) and H.has_date(line):

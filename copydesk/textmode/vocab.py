@@ -110,7 +110,6 @@ correspondent reporter writer editor columnist journalist author contributor cri
 blogger analyst fellow professor researcher anchor host commentator freelancer freelance novelist
 """.split())
 
-# Words that, at a line's end in parentheses or after "Photo:", mark a media credit.
 # Verbs that close a comment's header line ("Jane on May 3, 2019 at 4:47 pm said:", "Rishil says:"), in
 # the languages of the stop-word lists: the forms blog and forum software write.
 COMMENT_VERBS: tuple[str, ...] = (
@@ -123,6 +122,8 @@ COMMENT_VERBS: tuple[str, ...] = (
     "napisał", "napisała", "pisze", "kirjoitti", "sanoo", "yazdı", "dedi", "napsal", "napsala",
     "пишет", "написал", "написала", "говорит", "пише", "написав",
 )
+
+# Words that, at a line's end in parentheses or after "Photo:", mark a media credit.
 CREDIT_WORDS: frozenset[str] = frozenset("""
 photo photos image images video credit credits getty reuters ap afp epa shutterstock istock file
 illustration graphic courtesy foto bild
