@@ -1,4 +1,5 @@
-"""The command line: `copydesk extract` (pages or flattened text, one or many), `copydesk run` (corpus jobs)."""
+"""The command line: `copydesk extract` (pages or flattened text, files or URLs), `copydesk run` (corpus jobs),
+`copydesk serve` (the HTTP service)."""
 from __future__ import annotations
 
 import argparse
@@ -10,8 +11,8 @@ from typing import Any, TextIO
 
 from .article import Article
 from .options import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Options
+from .render import FORMATS, render_as
 
-FORMATS = ("text", "markdown", "html", "json")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 EXTRACT_HELP = """\
@@ -21,6 +22,7 @@ Extract the article from web pages and print it.
   copydesk extract page.html --format markdown  headings, lists, tables and quotes kept
   curl -s URL | copydesk extract - --url URL    from standard input
   copydesk extract a.html b.html --format json  several pages: one JSON object per line
+  copydesk extract https://example.org/story    fetch it first (private and loopback addresses refused)
   copydesk extract --from text dump.txt         clean text that was already flattened to lines
   copydesk extract --from text corpus.jsonl --text-field text --url-field url --site-templates
                                                 a whole JSONL corpus of flattened pages
@@ -35,16 +37,6 @@ def _options(args: argparse.Namespace) -> Options:
         timeout=args.timeout if args.timeout and args.timeout > 0 else None,
         with_quotes=True if args.quotes else None,  # None: the engine's default (on in text mode)
     )
-
-
-def render(article: Article, fmt: str) -> str:
-    if fmt == "json":
-        return article.to_json(html=True)
-    if fmt == "markdown":
-        return article.markdown
-    if fmt == "html":
-        return article.html
-    return (article.title + "\n\n" if article.title else "") + article.text
 
 
 def _read(path: str, limit: int) -> bytes:
@@ -105,10 +97,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
         else:
             if many:
                 out.write(f"==> {source} <==\n")
-            out.write(render(art, fmt).rstrip("\n") + "\n")
+            out.write(render_as(art, fmt).rstrip("\n") + "\n")
 
     templates = None
     for path in args.inputs:
+        if path.startswith(("http://", "https://")):
+            emit(_fetched(path, args, opts), path)
+            continue
         if path != "-" and not Path(path).is_file():
             failed += 1
             why = "is a directory (use `copydesk run` for folders)" if Path(path).is_dir() else "no such file"
@@ -161,6 +156,33 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _fetched(url: str, args: argparse.Namespace, opts: Options) -> Article:
+    """The article of a URL, fetched with the guards of copydesk.fetch."""
+    from . import extract, extract_text
+    from .fetch import FetchError, fetch
+
+    try:
+        page = fetch(url, allow_private=args.allow_private, max_bytes=opts.max_bytes)
+    except FetchError as e:
+        return Article(status="error" if e.status != "too_large" else "too_large", url=url,
+                       reason=f"fetch {e.status}: {e.reason}")
+    if args.source == "text":
+        from .decode import normalise_charset
+
+        text = page.body.decode(normalise_charset(page.charset) or "utf-8", errors="replace")
+        return extract_text(text, url=page.final_url, options=opts)
+    return extract(page.body, url=page.final_url, options=opts, http_charset=page.charset)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .service import ServiceConfig, serve
+
+    opts = Options(max_bytes=args.max_bytes, timeout=args.timeout if args.timeout and args.timeout > 0 else None)
+    serve(args.host, args.port, ServiceConfig(options=opts, allow_fetch=args.allow_fetch,
+                                              allow_private=args.allow_private, quiet=args.quiet))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -190,7 +212,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="find who said what in HTML pages too (the json output's quotes; text mode always does)")
     e.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="refuse larger inputs (default: 20 MiB)")
     e.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per page (default: 10; 0: none)")
+    e.add_argument("--allow-private", action="store_true",
+                   help="let URL inputs reach private and loopback addresses (refused by default)")
     e.set_defaults(func=cmd_extract)
+    v = sub.add_parser("serve", help="serve extraction over HTTP (POST /extract, POST /extract-text)",
+                       description="Serve copydesk over HTTP; see copydesk/service.py for the endpoints.")
+    v.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
+    v.add_argument("--port", type=int, default=8080)
+    v.add_argument("--allow-fetch", action="store_true", help='let requests name a URL ({"url": ...}) to fetch')
+    v.add_argument("--allow-private", action="store_true",
+                   help="let fetched URLs reach private and loopback addresses (refused by default)")
+    v.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help="request body limit (default: 20 MiB)")
+    v.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per page (default: 10; 0: none)")
+    v.add_argument("--quiet", action="store_true", help="no access log")
+    v.set_defaults(func=cmd_serve)
     try:
         from .corpus.cli import register
     except ImportError:  # the corpus runner's optional dependencies are not installed

@@ -1,4 +1,4 @@
-"""Renderers: an Article's blocks as plain text, Markdown, or sanitized HTML. They read nothing else."""
+"""Renderers: an Article as plain text, Markdown, sanitized HTML (or JSON, via `render_as`). They read nothing else."""
 from __future__ import annotations
 
 import html as _html
@@ -124,3 +124,17 @@ def to_html(article: Article) -> str:
     parts += [block_html(b) for b in article.blocks]
     parts.append("</article>")
     return sanitize("".join(parts))
+
+
+FORMATS = ("text", "markdown", "html", "json")
+
+
+def render_as(article: Article, fmt: str) -> str:
+    """The article in one of FORMATS: plain text (title first), Markdown, sanitized HTML, or JSON."""
+    if fmt == "json":
+        return article.to_json(html=True)
+    if fmt == "markdown":
+        return article.markdown
+    if fmt == "html":
+        return article.html
+    return (article.title + "\n\n" if article.title else "") + article.text
