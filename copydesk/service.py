@@ -27,7 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from .article import Article
 from .decode import normalise_charset
-from .fetch import DEFAULT_FETCH_TIMEOUT, REFUSED, FetchError, charset_of, fetch
+from .fetch import DEFAULT_FETCH_TIMEOUT, REFUSED, Fetched, FetchError, charset_of, fetch
 from .options import Options
 from .render import render_as
 
@@ -75,6 +75,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "copydesk"
     protocol_version = "HTTP/1.1"
     timeout = SOCKET_TIMEOUT  # a client that stalls mid-request loses its connection, not a thread forever
+    _close_after_body = False
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         if not self.config.quiet:
@@ -93,6 +94,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802
         parts = urlsplit(self.path)
+        # until the body is read, an answer must close the connection: the unread body would be taken for
+        # the next request on it
+        self._close_after_body = self.close_connection  # what the request's headers asked for
+        self.close_connection = True
         if parts.path not in ("/extract", "/extract-text"):
             self._error(HTTPStatus.NOT_FOUND, f"no such endpoint: {parts.path}")
             return
@@ -122,11 +127,14 @@ class _Handler(BaseHTTPRequestHandler):
             raise BadRequest(HTTPStatus.BAD_REQUEST, "Content-Length is not a number")
         n = int(length)
         if n > limit:
-            self.close_connection = True  # the unread body would be taken for the next request
             raise BadRequest(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"the body is {n} bytes, above max_bytes={limit}")
         if n == 0:
             raise BadRequest(HTTPStatus.BAD_REQUEST, "the request has no body")
-        return self.rfile.read(n)
+        data = self.rfile.read(n)
+        if len(data) < n:
+            raise BadRequest(HTTPStatus.BAD_REQUEST, f"the body ended after {len(data)} of {n} bytes")
+        self.close_connection = self._close_after_body  # the body is consumed
+        return data
 
     def _article(self, text_mode: bool, body: bytes, url: str | None, opts: Options) -> Article:
         from . import extract, extract_text
@@ -158,7 +166,7 @@ class _Handler(BaseHTTPRequestHandler):
             return extract_text(page, url=url, options=opts)
         return extract(page, url=url, options=opts, http_charset=http_charset)
 
-    def _fetch(self, url: str, opts: Options) -> Any:
+    def _fetch(self, url: str, opts: Options) -> Fetched:
         cfg = self.config
         if not cfg.allow_fetch:
             raise BadRequest(HTTPStatus.FORBIDDEN, "this service does not fetch URLs (start it with --allow-fetch)")

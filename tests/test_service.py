@@ -258,3 +258,23 @@ def test_stalled_client_is_dropped_and_the_service_goes_on() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_keep_alive_survives_an_error_with_an_unread_body(service: str) -> None:
+    """An answer given before the body was read closes the connection; a full request keeps it open."""
+    import http.client
+
+    host, port = service.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    conn.request("POST", "/extract", body=PAGE, headers={"Content-Type": "text/html"})
+    r = conn.getresponse()
+    assert r.status == 200 and json.loads(r.read())["status"] == "ok"
+    conn.request("POST", "/extract", body=PAGE, headers={"Content-Type": "text/html"})  # same connection
+    r = conn.getresponse()
+    assert r.status == 200 and r.getheader("Connection") != "close"
+    r.read()
+    conn.request("POST", "/nowhere", body=PAGE, headers={"Content-Type": "text/html"})
+    r = conn.getresponse()
+    assert r.status == 404 and r.getheader("Connection") == "close"
+    r.read()
+    conn.close()
