@@ -146,5 +146,14 @@ def has_date(text: str) -> bool:
 
 
 DATELINE_MAX_CHARS = 90  # a byline or dateline is short
+DIGIT = re.compile(r"\d")
+
+
+def is_dateline(text: str) -> bool:
+    """A short line that is mostly a date/time ("Nov. 18, 2019 7:04 pm ET"), not a sentence (the HTML
+    scorer's feature and text mode's dateline rule)."""
+    # every date pattern holds a digit: the cheap test first (most short segments are menu words)
+    return len(text) <= DATELINE_MAX_CHARS and text[-1:] not in ".!?。" and DIGIT.search(text) is not None \
+        and has_date(text)
 URL_TEXT = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$", re.I)
 COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|&copy;", re.I)

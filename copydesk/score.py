@@ -8,7 +8,6 @@ Two stages, both small MLPs shipped in `copydesk/models/blocks.json` (trained by
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,16 +30,13 @@ KIND_INDEX = {k: i for i, k in enumerate(KINDS)}
 # Own-feature columns stage 2 reads again: log chars, log words, link density, punctuation, end
 # punctuation, UI words, dateline, byline, capitalised start.
 STAGE2_OWN = (0, 1, 2, 3, 7, 14, 16, 17, 19)
-DIGIT = re.compile(r"\d")
 PUNCT_CHARS = ".,。，、;!?:"  # counted as punctuation in a segment's sample
 TAG_CODE = {"p": 1, "div": 2, "td": 3, "th": 3, "dd": 4, "dt": 4}  # tags with a feature column of their own
 
 
 def is_dateline(text: str) -> float:
-    """1.0 for a short line that is mostly a date/time ("Nov. 18, 2019 7:04 pm ET"), not a sentence."""
-    # every date pattern holds a digit: the cheap test first (most short segments are menu words)
-    return 1.0 if len(text) <= H.DATELINE_MAX_CHARS and text[-1:] not in ".!?。" and DIGIT.search(text) \
-        and H.has_date(text) else 0.0
+    """1.0 for a short line that is mostly a date/time (see heuristics.is_dateline)."""
+    return 1.0 if H.is_dateline(text) else 0.0
 
 
 def is_byline(text: str) -> float:

@@ -54,6 +54,11 @@ SPACE = re.compile(r"\s+")
 LOWER_PARTICLES = frozenset("van von der den de da di du del della la le y bin al ten ter zu dos das".split())
 
 
+def _never_a_name(low: str) -> bool:
+    """A whole (lower-case) value that is never a person: NOT_A_NAME, or an account like "wordpressadmin"."""
+    return low in NOT_A_NAME or (low.endswith("admin") and " " not in low)
+
+
 def _strip_by(text: str) -> str:
     """`text` without a leading "By", "Von", "Autor:" ... (BY_PREFIX is anchored at the start)."""
     m = BY_PREFIX.match(text)
@@ -66,7 +71,7 @@ def _clean_one(part: str, strip_roles: bool = True, nicknames: bool = False) -> 
     part = part.strip(" \t\n\r-–—:,;|·•*\"'“”„«»")
     if part.endswith(".") and not ABBREV_END.search(part):
         part = part.rstrip(".")
-    if nicknames and NICKNAME.match(part) and part.lower() not in NOT_A_NAME and not part.lower().endswith("admin"):
+    if nicknames and NICKNAME.match(part) and not _never_a_name(part.lower()):
         return part  # a user name written by the page itself as the author link ("gizzmo", "c1ph4")
     if not part or len(part) > MAX_NAME_CHARS:
         return None
@@ -88,8 +93,7 @@ def _clean_one(part: str, strip_roles: bool = True, nicknames: bool = False) -> 
     if not any(w[0].isupper() for w in words if w.lower() not in LOWER_PARTICLES):
         return None
     name = " ".join(words)
-    low = name.lower()
-    if low in NOT_A_NAME or (low.endswith("admin") and " " not in low):  # "wordpressadmin", "siteadmin"
+    if _never_a_name(name.lower()):
         return None
     if name.isupper() and len(name) > 3:
         name = name.title()

@@ -145,22 +145,16 @@ def is_comment_header(line: str, next_line: str = "") -> bool:
 
 
 HEADER_MAX_WORDS = 10
-ANY_DIGIT = re.compile(r"\d")
 
 
 def header_line(line: str) -> str | None:
     """"dateline" for a short line that is mostly a date or time ("Nov. 19, 2019 8:03 am ET", "Updated:
     Sat 8:31 PM, Feb 17, 2018"), "byline" for a short line opened by "By" (or "Von", "Par" ...) that is
     not a sentence ("By Reuters", "By admin"), else None."""
-    if len(line) > H.DATELINE_MAX_CHARS or line[-1] in ".!?。":
+    dateline = H.is_dateline(line)  # (the shared test; its length and digit checks come first)
+    if not dateline and not (len(line) <= H.DATELINE_MAX_CHARS and line[-1] not in ".!?。"
+                             and H.BYLINE_TEXT.match(line)):
         return None
-    # every date holds a digit: most lines leave at these two C-level tests
-    digit = ANY_DIGIT.search(line) is not None
-    byline = not digit and H.BYLINE_TEXT.match(line) is not None
-    if not (digit or byline) or len(line.split(None, HEADER_MAX_WORDS)) > HEADER_MAX_WORDS:
+    if len(line.split(None, HEADER_MAX_WORDS)) > HEADER_MAX_WORDS:
         return None
-    if byline:
-        return "byline"
-    if H.has_date(line):
-        return "dateline"
-    return "byline" if H.BYLINE_TEXT.match(line) else None
+    return "dateline" if dateline else "byline"
