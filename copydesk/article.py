@@ -59,7 +59,7 @@ class Quote:
 class Removed:
     """A piece of the page kept apart from the body, and why (text mode reports each line)."""
 
-    kind: str  # caption, bio, boilerplate, template, comment, title, byline ...
+    kind: str  # caption, bio, about, boilerplate, template, comment, title, byline, dateline ...
     text: str
     reason: str = ""
 

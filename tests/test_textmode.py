@@ -9,7 +9,7 @@ import pytest
 
 from copydesk.article import EMPTY, ERROR, NOT_HTML, OK, TOO_LARGE
 from copydesk.textmode import SiteTemplates, extract_text, learn_templates, site_key
-from copydesk.textmode.roles import bio_author, byline_authors, header_line, is_caption, is_comment_header
+from copydesk.textmode.roles import about_box, bio_author, byline_authors, header_line, is_caption, is_comment_header
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SPECIMEN = SHARED / "specimens" / "wapo-china-cyberspying.txt"
@@ -235,6 +235,61 @@ def test_comment_thread_kept_apart() -> None:
     # without include_comments the thread still leaves the body, and `comments` stays empty
     plain = extract_text(THREAD_POST)
     assert plain.comments == () and "clay soil" not in plain.text
+
+
+_ANSWER = ("Our best guess is that the effects on vehicle speed are fairly small. We have limited data on this "
+           "question; the only information we have is from the study itself, which reports travel times before and "
+           "after.\nIn the 2015 paper, the authors try to test mechanisms, but the evidence is mixed. There is no "
+           "significant difference in reports of reckless driving between the two groups of passengers.\nReductions "
+           "in average speed at levels similar to that are small enough that we do not model the disutility. That "
+           "said, this study is one of several we will review this year.")
+OPEN_THREAD = ("\n".join(f"• Section {k}" for k in range(30)) + """
+The Garden Blog
+September 2018 open thread
+• Previous Post
+• Next Post
+September 10, 2018 | by Catherine
+Our goal with hosting open threads is to give blog readers an opportunity to publicly raise comments or questions (in the comments section below). You are also welcome to email us.
+You can view our June 2018 open thread here.
+Posted in Open thread | Permalink | 10 Comments
+Comments
+""" + "\n".join(f"• {who} on September {day}, 2018 at 4:{10 + k} pm said:\nHi there,\n{_ANSWER}" for k, (who, day) in
+                enumerate([("Milan Ross", 12), ("Kate Lin", 13), ("Alex Barr", 17), ("Gary Moss", 17), ("Omar Said", 20)]))
+               + "\nLeave a Reply\nYour email address will not be published.\n")
+
+
+def test_short_article_before_a_long_thread_is_kept() -> None:
+    # The thread's prose outweighs the one-paragraph post: the post is judged again without the thread.
+    art = extract_text(OPEN_THREAD)
+    assert "Our goal with hosting open threads" in art.text
+    assert "vehicle speed" not in art.text
+    assert sum(r.kind == "comment" for r in art.removed) >= 5
+
+
+ABOUT_PAGE = """Harbour News
+Ferry service resumes after the storm
+The ferry between the two islands sailed again on Monday morning, four days after the storm closed the harbour.
+Crews worked through the weekend to clear the debris from the slipway and to test the ramp that lowers cars onto the deck.
+The operator said the timetable would be back to normal by Wednesday, with two extra crossings on Friday for freight.
+Über Moritz Bachmann
+Als Redakteur schreibt Moritz Bachmann seit zehn Jahren über Schifffahrt, Häfen und die Menschen, die dort arbeiten.
+Weitere Beiträge zum Thema
+Neue Fähre für die Nordroute bestellt und im Frühjahr erwartet
+"""
+
+
+def test_about_box_is_not_body() -> None:
+    art = extract_text(ABOUT_PAGE)
+    assert "The ferry between the two islands" in art.text
+    assert "Moritz Bachmann" not in art.text and "Neue Fähre" not in art.text
+    kinds = {r.kind for r in art.removed if "Moritz Bachmann" in r.text}
+    assert kinds and kinds <= {"about", "bio"}
+    assert about_box("About the author", "Jane writes about harbours, ships and the people who work there.") == "author"
+    assert about_box("Sobre Carlos Nadalim", "Pai de dois filhos, Carlos Nadalim é coordenador pedagógico numa escola.") \
+        == "Carlos Nadalim"
+    assert about_box("About Hacker Monthly", "A print magazine curated from the top articles of the site.") is None
+    assert about_box("About the storm", "The storm closed the harbour for four days and damaged the ramp.") is None
+    assert about_box("About Jane Doe", "Short.") is None
 
 
 def test_comment_headers_in_several_languages() -> None:

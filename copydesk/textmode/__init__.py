@@ -182,6 +182,32 @@ def _comment_headers(lines: list[str], feats: LineFeatures, start: int) -> list[
     return [i for i in cand.tolist() if roles.is_comment_header(lines[i], lines[i + 1] if i + 1 < n else "")]
 
 
+def _best_prose(feats: LineFeatures, p: np.ndarray, end: int | None = None) -> np.ndarray:
+    """The body of a page the model is unsure of: its prose lines (before `end`) within FALLBACK_REL of the
+    most likely one."""
+    prose = feats.X[:, LONG_PROSE] > 0
+    if end is not None:
+        prose[end:] = False
+    if not prose.any():
+        return prose
+    return prose & (p >= FALLBACK_REL * float(p[prose].max()))
+
+
+def _without_tail(feats: LineFeatures, start: int) -> np.ndarray | None:
+    """Body probabilities with every line from `start` on known not to be body (stage 1 set to 0 there), so
+    that stage 2's context (the densest run of body, the lines around) is the article's, not a comment
+    thread's, whose prose outweighs a short article."""
+    model = load_model()
+    if model is None or not model.later:
+        return None
+    with one_blas_thread():
+        p = model.stage1.predict(feats.X)
+        p[start:] = 0
+        for stage in model.later:
+            p = stage.predict(stage2_features(feats, p))
+    return p
+
+
 def _reason_text(code: int) -> str:
     why = [w for bit, w in ((1, "no sentence end"), (2, "short"), (4, "interface words"), (8, "repeated in page"),
                             (16, "comment or timestamp words")) if code & bit]
@@ -346,9 +372,7 @@ def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | Non
     lines = feats.text
     body = p >= _threshold(opts)
     if not body.any():  # a short page the model is unsure of: its best prose lines are still its body
-        prose = feats.X[:, LONG_PROSE] > 0
-        if prose.any():
-            body = prose & (p >= FALLBACK_REL * float(p[prose].max()))
+        body = _best_prose(feats, p)
     role: dict[int, tuple[str, str]] = {}  # line -> (kind, reason) for lines kept apart by grammar
 
     # Corpus mode: lines that recur across the site's documents.
@@ -390,8 +414,19 @@ def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | Non
                 bio.append(s)
                 if name not in authors:
                     authors.append(name)
+    # An about box: a short heading naming a person or the site, then a paragraph about it.
+    for i in (np.flatnonzero(feats.words[first_body:n - 1] <= roles.ABOUT_MAX_WORDS) + first_body).tolist():
+        if i in role or i + 1 in role:
+            continue
+        subject = roles.about_box(lines[i], lines[i + 1])
+        if subject:
+            person = subject == "author" or subject in authors or roles.bio_author(lines[i + 1]) is not None
+            kind = "bio" if person else "about"
+            role[i] = role[i + 1] = (kind, f"{'author bio' if person else 'about box'}: under '{lines[i]}'")
+            if person:
+                bio.append(lines[i + 1])
     # A bio in the body's second half closes the article: what follows it is the page's furniture.
-    bio_lines = [i for i, r in role.items() if r[0] == "bio" and i >= (first_body + last_body) / 2]
+    bio_lines = [i for i, r in role.items() if r[0] in ("bio", "about") and i >= (first_body + last_body) / 2]
     if bio_lines:
         for i in range(max(bio_lines) + 1, n):
             if body[i] and i not in role:
@@ -402,6 +437,11 @@ def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | Non
     comments: list[str] = []
     headers = _comment_headers(lines, feats, first_body)
     if len(headers) >= roles.COMMENT_MIN_HEADERS:
+        h0 = headers[0]
+        again = _without_tail(feats, h0)
+        if again is not None:  # the article, judged again with the thread known not to be body, may grow
+            more = again[:h0] >= _threshold(opts)
+            body[:h0] |= more if more.any() else _best_prose(feats, again, h0)[:h0]
         for i in range(headers[0], n):
             if i not in role and (body[i] or i in headers):
                 role[i] = ("comment", "reader comment: in the thread opened by a comment header")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from .. import heuristics as H
-from .vocab import BIO_ROLES, COMMENT_VERBS, CREDIT_WORDS
+from .vocab import ABOUT_AUTHOR, ABOUT_WORDS, BIO_ROLES, COMMENT_VERBS, CREDIT_WORDS
 
 # A media credit at a line's end: "(Reuters)", "(Jane Doe/The Daily Planet)", "(Photo: AP)".
 CREDIT_TAIL = re.compile(r"\(([^()]{2,80})\)\s*$")
@@ -96,6 +96,31 @@ def bio_author(line: str) -> str | None:
     if name.split()[0] in NOT_NAME_START or not name[0].isupper():
         return None
     return name.rstrip(".,")
+
+
+# An about box: a heading (at most ABOUT_MAX_WORDS words) then a paragraph of at least ABOUT_MIN_WORDS words
+# that names what the heading names ("About Jane Doe" / "Jane Doe is ...").
+ABOUT_MAX_WORDS = 6
+ABOUT_MIN_WORDS = 8
+_ABOUT = "|".join(re.escape(w) for w in sorted(ABOUT_WORDS, key=len, reverse=True))
+ABOUT_HEAD = re.compile(rf"^(?:{_ABOUT})\s+(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,3}})\s*:?$", re.IGNORECASE)
+_AUTHOR_HEAD = "|".join(re.escape(w) for w in sorted(ABOUT_AUTHOR, key=len, reverse=True))
+ABOUT_AUTHOR_HEAD = re.compile(rf"^(?:{_AUTHOR_HEAD})\s*:?$", re.IGNORECASE)
+
+
+def about_box(heading: str, paragraph: str) -> str | None:
+    """"author" when `heading` opens an author box, the subject when it opens an about box whose
+    `paragraph` names that subject ("Über Moritz Bachmann" / "... bildet Moritz Bachmann ..."), else None."""
+    author = ABOUT_AUTHOR_HEAD.match(heading)
+    m = None if author else ABOUT_HEAD.match(heading)
+    if not (author or m) or len(paragraph.split(None, ABOUT_MIN_WORDS)) < ABOUT_MIN_WORDS:
+        return None
+    if author:
+        return "author"
+    name = m.group("name")  # type: ignore[union-attr]
+    if not name[0].isupper():  # (IGNORECASE also lets a lower-case word through)
+        return None
+    return name if name.split()[-1] in paragraph else None
 
 
 def byline_authors(line: str) -> list[str]:

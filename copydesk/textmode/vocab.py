@@ -110,6 +110,17 @@ correspondent reporter writer editor columnist journalist author contributor cri
 blogger analyst fellow professor researcher anchor host commentator freelancer freelance novelist
 """.split())
 
+# Headings of an "about" box that describes a person or the site ("About Jane Doe", "Über Moritz Bachmann",
+# "Sobre Carlos Nadalim", "À propos de ..."), and headings of an author box ("About the author").
+ABOUT_WORDS: tuple[str, ...] = ("about", "über", "sobre", "à propos de", "a propos de", "acerca de",
+                                "informazioni su", "over", "om")
+ABOUT_AUTHOR: tuple[str, ...] = (
+    "about the author", "about the authors", "über den autor", "über die autorin", "über die autoren",
+    "sobre o autor", "sobre a autora", "sobre el autor", "sobre la autora", "à propos de l'auteur",
+    "a propos de l'auteur", "l'autore", "over de auteur", "om forfatteren", "om författaren", "o autorze",
+    "об авторе", "yazar hakkında",
+)
+
 # Verbs that close a comment's header line ("Jane on May 3, 2019 at 4:47 pm said:", "Rishil says:"), in
 # the languages of the stop-word lists: the forms blog and forum software write.
 COMMENT_VERBS: tuple[str, ...] = (
