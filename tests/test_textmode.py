@@ -9,7 +9,16 @@ import pytest
 
 from copydesk.article import EMPTY, ERROR, NOT_HTML, OK, TOO_LARGE
 from copydesk.textmode import SiteTemplates, extract_text, learn_templates, site_key
-from copydesk.textmode.roles import about_box, bio_author, byline_authors, header_line, is_caption, is_comment_header
+from copydesk.textmode.roles import (
+    RIGHTS,
+    about_box,
+    bio_author,
+    byline_authors,
+    header_line,
+    is_caption,
+    is_comment_header,
+    rights_notices,
+)
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SPECIMEN = SHARED / "specimens" / "wapo-china-cyberspying.txt"
@@ -290,6 +299,18 @@ def test_about_box_is_not_body() -> None:
     assert about_box("About Hacker Monthly", "A print magazine curated from the top articles of the site.") is None
     assert about_box("About the storm", "The storm closed the harbour for four days and damaged the ramp.") is None
     assert about_box("About Jane Doe", "Short.") is None
+
+
+def test_copyright_notices_leave_the_body() -> None:
+    page = ABOUT_PAGE.replace("Über Moritz Bachmann\n", "© 2019 Harbour Media Group. All rights reserved. This material may not be published.\n")
+    art = extract_text(page)
+    assert "The ferry between the two islands" in art.text and "Harbour Media Group" not in art.text
+    assert any(r.reason == "copyright notice" for r in art.removed)
+    lines = ["Alle Rechte vorbehalten.", "Copyright 2008 by the Gazette", "The rights of the ferry crews were discussed.",
+             "Todos los derechos reservados", "All night long the storm raged over the islands.", "(c) 2004 Example Inc"]
+    assert rights_notices(lines, list(range(len(lines)))) == [0, 1, 3, 5]
+    assert rights_notices(lines, [2, 4]) == [] and rights_notices(lines, []) == []
+    assert all(RIGHTS.search(s) for s in ("ALL RIGHTS RESERVED", "Wszelkie prawa zastrzeżone", "Все права защищены"))
 
 
 def test_comment_headers_in_several_languages() -> None:

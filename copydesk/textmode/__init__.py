@@ -415,7 +415,8 @@ def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | Non
                 if name not in authors:
                     authors.append(name)
     # An about box: a short heading naming a person or the site, then a paragraph about it.
-    for i in (np.flatnonzero(feats.words[first_body:n - 1] <= roles.ABOUT_MAX_WORDS) + first_body).tolist():
+    w = feats.words[first_body:]
+    for i in (np.flatnonzero((w[:-1] <= roles.ABOUT_MAX_WORDS) & (w[1:] >= roles.ABOUT_MIN_WORDS)) + first_body).tolist():
         if i in role or i + 1 in role:
             continue
         subject = roles.about_box(lines[i], lines[i + 1])
@@ -425,6 +426,8 @@ def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | Non
             role[i] = role[i + 1] = (kind, f"{'author bio' if person else 'about box'}: under '{lines[i]}'")
             if person:
                 bio.append(lines[i + 1])
+    for i in roles.rights_notices(lines, np.flatnonzero(body & (feats.words <= roles.RIGHTS_MAX_WORDS)).tolist()):
+        role.setdefault(i, ("boilerplate", "copyright notice"))
     # A bio in the body's second half closes the article: what follows it is the page's furniture.
     bio_lines = [i for i, r in role.items() if r[0] in ("bio", "about") and i >= (first_body + last_body) / 2]
     if bio_lines:

@@ -6,6 +6,8 @@ of sites or phrases.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 from .. import heuristics as H
 from .vocab import ABOUT_AUTHOR, ABOUT_WORDS, BIO_ROLES, COMMENT_VERBS, CREDIT_WORDS
@@ -121,6 +123,34 @@ def about_box(heading: str, paragraph: str) -> str | None:
     if not name[0].isupper():  # (IGNORECASE also lets a lower-case word through)
         return None
     return name if name.split()[-1] in paragraph else None
+
+
+# A copyright or rights notice ("© 2019 Example Media", "All rights reserved", "Alle Rechte vorbehalten").
+RIGHTS = re.compile(H.COPYRIGHT.pattern + r"|\ball rights reserved|alle rechte vorbehalten|tous droits réservés|"
+                    r"todos los derechos reservados|todos os direitos reservados|tutti i diritti riservati|"
+                    r"alle rechten voorbehouden|wszelkie prawa zastrzeżone|все права защищены|copyright\s+\d{4}", re.I)
+RIGHTS_MAX_WORDS = 40
+# Substrings one of which every RIGHTS match holds: found with str.find over the candidate lines joined (the
+# case-insensitive pattern itself is far too slow to run over every line of a corpus).
+RIGHTS_KEYS = ("©", "ights", "IGHTS", "opyright", "OPYRIGHT", "(c)", "(C)", "&copy", "echte", "ROITS", "roits",
+               "erechos", "ireitos", "iritti", "ECHOS", "EITOS", "ITTI", "prawa", "PRAWA", "права", "ПРАВА")
+
+
+def rights_notices(lines: list[str], candidates: list[int]) -> list[int]:
+    """The candidate lines that are copyright notices ("© 2019 Example Media. All rights reserved."): the
+    page's legal footer, not the article. `candidates` are indices of lines of at most RIGHTS_MAX_WORDS words."""
+    if not candidates:
+        return []
+    joined = "\n".join([lines[i] for i in candidates])
+    starts = list(accumulate([len(lines[i]) + 1 for i in candidates], initial=0))
+    hits: set[int] = set()
+    for key in RIGHTS_KEYS:
+        at = joined.find(key)
+        while at >= 0:
+            k = bisect_right(starts, at) - 1
+            hits.add(k)
+            at = joined.find(key, starts[k + 1])  # (the next line on)
+    return sorted(candidates[k] for k in hits if RIGHTS.search(lines[candidates[k]]))
 
 
 def byline_authors(line: str) -> list[str]:
