@@ -350,9 +350,10 @@ def extract_features_many(texts: Sequence[str]) -> list[LineFeatures]:
     character flags come from one table lookup over the code points and are counted per line by a
     1-D reduceat per flag; words are categorised by one dict lookup per token. No per-line Python beyond builtin
     string methods; a loop over documents only for the densest prose run and repetition counts."""
-    docs = [_normalise(t).split("\n") for t in texts]
-    nd = len(docs)
-    all_lines = [ln for d in docs for ln in d] if nd != 1 else docs[0]
+    normed = [_normalise(t) for t in texts]
+    nd = len(normed)
+    # One split of all the documents joined (a C-level split, no per-line Python to flatten per-document lists).
+    all_lines = "\n".join(normed).split("\n")
     stripped = list(map(str.strip, all_lines))
     slen_all = np.fromiter(map(len, stripped), np.int64, len(stripped))
     index_g = np.flatnonzero(slen_all)
@@ -364,11 +365,16 @@ def extract_features_many(texts: Sequence[str]) -> list[LineFeatures]:
         counts = np.array([n], np.int64)
         dstart = _ZERO1
     else:
-        line_counts = np.fromiter(map(len, docs), np.int64, nd)
+        line_counts = np.fromiter([t.count("\n") + 1 for t in normed], np.int64, nd)
         line_off = np.concatenate(([0], np.cumsum(line_counts)[:-1])).astype(np.int64)
         doc = np.repeat(np.arange(nd), line_counts)[index_g]
         counts = np.bincount(doc, minlength=nd).astype(np.int64)
         dstart = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+    if nd == 1:
+        docs = [all_lines]
+    else:
+        bounds = np.cumsum(line_counts).tolist()
+        docs = [all_lines[a:b] for a, b in zip([0, *bounds][:nd], bounds, strict=True)]
     if n == 0:
         return [_empty(d, np.zeros(0, np.int64)) for d in docs]
     f32 = np.float32
