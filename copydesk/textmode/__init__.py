@@ -96,8 +96,10 @@ def _sniff(text: str) -> str | None:
     return None
 
 
-def classify_lines(feats: LineFeatures) -> np.ndarray:
-    """Probability that each non-empty line is body."""
+def classify_lines(feats: LineFeatures, not_body_from: int | None = None) -> np.ndarray:
+    """Probability that each non-empty line is body. Lines from `not_body_from` on are known not to be (a
+    comment thread): stage 1 gives them 0, so that stage 2's context (the densest run of body, the
+    neighbours) is the rest's."""
     model = load_model()
     if model is None:  # no trained model shipped: prose-like lines are body
         X = feats.X
@@ -105,6 +107,8 @@ def classify_lines(feats: LineFeatures) -> np.ndarray:
                        0, 1).astype(np.float32)
     with one_blas_thread():  # one limit for every stage (MLP.predict's own is then free)
         p = model.stage1.predict(feats.X)
+        if not_body_from is not None:
+            p[not_body_from:] = 0
         for stage in model.later:
             p = stage.predict(stage2_features(feats, p))
     return p
@@ -191,21 +195,6 @@ def _best_prose(feats: LineFeatures, p: np.ndarray, end: int | None = None) -> n
     if not prose.any():
         return prose
     return prose & (p >= FALLBACK_REL * float(p[prose].max()))
-
-
-def _without_tail(feats: LineFeatures, start: int) -> np.ndarray | None:
-    """Body probabilities with every line from `start` on known not to be body (stage 1 set to 0 there), so
-    that stage 2's context (the densest run of body, the lines around) is the article's, not a comment
-    thread's, whose prose outweighs a short article."""
-    model = load_model()
-    if model is None or not model.later:
-        return None
-    with one_blas_thread():
-        p = model.stage1.predict(feats.X)
-        p[start:] = 0
-        for stage in model.later:
-            p = stage.predict(stage2_features(feats, p))
-    return p
 
 
 def _reason_text(code: int) -> str:
@@ -441,10 +430,11 @@ def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | Non
     headers = _comment_headers(lines, feats, first_body)
     if len(headers) >= roles.COMMENT_MIN_HEADERS:
         h0 = headers[0]
-        again = _without_tail(feats, h0)
-        if again is not None:  # the article, judged again with the thread known not to be body, may grow
-            more = again[:h0] >= _threshold(opts)
-            body[:h0] |= more if more.any() else _best_prose(feats, again, h0)[:h0]
+        # The article, judged again with the thread known not to be body (a thread's prose can outweigh a
+        # short article), may grow.
+        again = classify_lines(feats, not_body_from=h0)
+        more = again[:h0] >= _threshold(opts)
+        body[:h0] |= more if more.any() else _best_prose(feats, again, h0)[:h0]
         for i in range(headers[0], n):
             if i not in role and (body[i] or i in headers):
                 role[i] = ("comment", "reader comment: in the thread opened by a comment header")
