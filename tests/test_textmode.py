@@ -313,6 +313,36 @@ def test_copyright_notices_leave_the_body() -> None:
     assert all(RIGHTS.search(s) for s in ("ALL RIGHTS RESERVED", "Wszelkie prawa zastrzeżone", "Все права защищены"))
 
 
+_TOPICS = "\n".join(f"• Topic {k}" for k in range(25))
+BIO_ABOVE = "\n".join([
+    "Welcome to the Teachers Gazette. Each month we bring teachers around the world the news, lesson ideas and stories "
+    "they tell us they need, and every issue is free to read, share and print for your classroom.",
+    _TOPICS, _TOPICS, _TOPICS,
+    "Jane Doe is a staff writer for the Teachers Gazette who covers reading and school libraries.",
+    "Why school libraries matter more than ever",
+    "An inquiry came recently from a librarian in Nashville who wanted to know how the media center could support the "
+    "new reading programme in her school.",
+    "Yes, media specialists can be critical to the success of the programme. Teachers can succeed without that "
+    "support, but they have to work much harder.",
+    "Librarians can keep teachers updated on good read-aloud material, and a few minutes at each faculty meeting would "
+    "be a great way to share new titles.",
+    "On some days, librarians can even do the read-aloud portion of the block for classes that are using the library "
+    "for research that week.",
+    "They can also help teachers choose books that are popular with children and appropriate for the grade level, "
+    "which saves everyone a lot of time.",
+    "Finally, the library can host a monthly author's tea where students read their published work aloud to parents "
+    "and to other classes in the school.",
+    _TOPICS, ""])
+
+
+def test_a_bio_above_the_article_does_not_end_it() -> None:
+    # A stray prose line kept at the page's top once put this bio in the body's "second half" (by line count),
+    # and the whole article below it was dropped.
+    art = extract_text(BIO_ABOVE)
+    assert art.bio and "Jane Doe" in art.bio[0] and "Jane Doe" in art.authors
+    assert "read-aloud portion" in art.text and "author's tea" in art.text
+
+
 def test_comment_headers_in_several_languages() -> None:
     assert is_comment_header("• Milan Doe on September 12, 2018 at 4:47 pm said:")
     assert is_comment_header("2. 11. Jul, 2012 / Rishil says:")

@@ -417,12 +417,17 @@ def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | Non
                 bio.append(lines[i + 1])
     for i in roles.rights_notices(lines, np.flatnonzero(body & (feats.words <= roles.RIGHTS_MAX_WORDS)).tolist()):
         role.setdefault(i, ("boilerplate", "copyright notice"))
-    # A bio in the body's second half closes the article: what follows it is the page's furniture.
-    bio_lines = [i for i, r in role.items() if r[0] in ("bio", "about") and i >= (first_body + last_body) / 2]
+    # A bio (or about box) after most of the body's words closes the article: what follows it is the page's
+    # furniture. (Words, not lines: a stray line kept at the page's top must not make a bio above the
+    # article look like its end.)
+    bio_lines = [i for i, r in role.items() if r[0] in ("bio", "about")]
     if bio_lines:
-        for i in range(max(bio_lines) + 1, n):
-            if body[i] and i not in role:
-                body[i] = False
+        kept_words = np.cumsum(np.where(body, feats.words, 0))
+        closing = [i for i in bio_lines if kept_words[i] >= kept_words[-1] - kept_words[i]]
+        if closing:
+            for i in range(max(closing) + 1, n):
+                if body[i] and i not in role:
+                    body[i] = False
 
     # A comment thread: from its first header on, the lines the classifier kept are the readers', not the
     # article's (comment text is prose: only the headers tell it apart).
