@@ -440,8 +440,9 @@ def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | Non
         again = classify_lines(feats, not_body_from=h0)
         more = again[:h0] >= _threshold(opts)
         body[:h0] |= more if more.any() else _best_prose(feats, again, h0)[:h0]
+        header_set = set(headers)
         for i in range(headers[0], n):
-            if i not in role and (body[i] or i in headers):
+            if i not in role and (body[i] or i in header_set):
                 role[i] = ("comment", "reader comment: in the thread opened by a comment header")
                 comments.append(lines[i])
 
