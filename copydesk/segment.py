@@ -256,23 +256,35 @@ def merge_lists(segs: list[Seg]) -> list[Seg]:
     """Consecutive items of one list become one segment: a list is kept or dropped as a whole (menus
     go in one decision), and scoring has fewer rows to read."""
     out: list[Seg] = []
+    parts: list[str] = []  # the item texts of the list segment out[-1] while it is open (joined once, at its end)
+
+    def close() -> None:
+        if len(parts) > 1:
+            out[-1].items = tuple(parts)
+            out[-1].text = "\n".join(parts)
+        parts.clear()
+
     for s in segs:
         if s.kind == H.LIST and s.list_id >= 0:
-            last = out[-1] if out else None
-            if last is not None and last.kind == H.LIST and last.list_id == s.list_id:
-                last.items += (s.text,)
-                last.text += "\n" + s.text
+            last = out[-1] if parts else None
+            if last is not None and last.list_id == s.list_id:
+                parts.append(s.text)
                 last.chars += s.chars + 1
                 last.link_chars += s.link_chars
                 last.words += s.words
                 last.links += s.links
                 continue
+            close()
+            parts.append(s.text)
             s.items = (s.text,)
             if len(s.anc) > 1:  # the list's element (ul/ol) stands for the item (li)
                 s.anc = s.anc[:-1]
                 s.elem = s.anc[-1]
+        else:
+            close()
         s.index = len(out)
         out.append(s)
+    close()
     return out
 
 
