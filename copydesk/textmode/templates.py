@@ -71,11 +71,22 @@ class SiteTemplates:
         self.min_share = min_share
         self.counts: dict[str, Counter[str]] = {}  # site -> line key -> documents holding it
         self.doc_counts: dict[str, Counter[str]] = {}  # site -> document hash -> copies seen
+        # (site, minimum count) -> template keys: one scan of a site's line counts per threshold, not per
+        # document cleaned (which made pass two quadratic in a site's documents). Cleared by `add`.
+        self._keys: dict[tuple[str, int], frozenset[str]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_keys"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._keys = {}
 
     def add(self, site: str, text: str) -> None:
         """Count one document of `site`."""
         from .lines import split_lines
 
+        self._keys.clear()
         self.doc_counts.setdefault(site, Counter())[doc_key(text)] += 1
         keys = {line_key(s) for s in (ln.strip() for ln in split_lines(text)) if s and len(s) <= MAX_TEMPLATE_CHARS}
         self.counts.setdefault(site, Counter()).update(keys)
@@ -105,7 +116,11 @@ class SiteTemplates:
         extra = 0
         if doc_text is not None:
             extra = max(self.doc_counts.get(site, Counter()).get(doc_key(doc_text), 0) - 1, 0)
-        return frozenset(k for k, v in c.items() if v - extra >= t)
+        need = t + extra
+        keys = self._keys.get((site, need))
+        if keys is None:
+            keys = self._keys[(site, need)] = frozenset(k for k, v in c.items() if v >= need)
+        return keys
 
     def sites(self) -> list[str]:
         return sorted(self.counts)
