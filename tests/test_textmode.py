@@ -203,6 +203,19 @@ def test_templates_deterministic_and_mergeable() -> None:
     assert pickle.loads(pickle.dumps(whole)) == whole
 
 
+def test_template_keys_follow_new_documents() -> None:
+    # The keys are cached per threshold; counting more documents must not serve stale ones.
+    st = SiteTemplates(min_docs=3, min_share=0.0)
+    for k in range(2):
+        st.add("example.org", f"Please provide a valid email address.\nStory {k} about the harbour.")
+    assert st.template_keys("example.org") == frozenset()
+    st.add("example.org", "Please provide a valid email address.\nStory 2 about the harbour.")
+    keys = st.template_keys("example.org")
+    assert len(keys) == 1 and st.template_keys("example.org") is keys
+    again = pickle.loads(pickle.dumps(st))
+    assert again == st and again.template_keys("example.org") == keys
+
+
 def test_duplicate_document_is_not_its_own_template() -> None:
     docs = [(site_key(u), t) for u, t in _site_docs()]
     st = learn_templates(docs + [docs[0], docs[0]])
