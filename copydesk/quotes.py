@@ -41,7 +41,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, islice
 
 from .article import Quote
 
@@ -565,7 +565,9 @@ class QuoteSpan:
 
 @dataclass
 class _State:
-    speakers: list[str] = field(default_factory=list)  # named speakers, in order of last attribution
+    # named speakers in order of last attribution (a dict as an ordered set: moving one to the end is O(1))
+    speakers: dict[str, None] = field(default_factory=dict)
+    by_part: dict[str, str] = field(default_factory=dict)  # a word of a full name -> the latest speaker with it
     roles: dict[str, str] = field(default_factory=dict)
     gender: dict[str, str] = field(default_factory=dict)
     seen: list[str] = field(default_factory=list)  # earlier paragraphs, for surname expansion
@@ -600,10 +602,9 @@ def _expand(name: str, state: _State, before: str) -> str:
     """A surname (or "Mr. Surname") to the full name seen earlier: first among speakers, else in the text."""
     if " " in name:
         return name
-    for full in reversed(state.speakers):
-        parts = full.split()
-        if len(parts) > 1 and name in parts:
-            return full
+    full = state.by_part.get(name)
+    if full is not None:  # the latest speaker whose full name has this word
+        return full
     # the first earlier paragraph naming it in full; only paragraphs that contain the surname are scanned
     found, searched = state.names.get(name, (None, 0))
     if found is None and searched < len(state.seen):
@@ -687,7 +688,7 @@ def _resolve(subj: str, app: str | None, lead: str, para_before: str, state: _St
         head = WORD.findall(subj)[-1].lower() if WORD.findall(subj) else ""
         if head in DOCUMENT_NOUNS:
             return _last_speaker(state, None), None
-        for s in reversed(state.speakers[-3:]):  # "the spokesman" after "spokesman Jane Doe"
+        for s in islice(reversed(state.speakers), 3):  # "the spokesman" after "spokesman Jane Doe"
             r = state.roles.get(s)
             if r and head and head in r.lower().split():
                 return s, None
@@ -727,10 +728,13 @@ def _trim(text: str) -> str:
 def _note(state: _State, speaker: str, role: str | None) -> None:
     if role:
         state.roles.setdefault(speaker, role)
-    if not state.speakers or state.speakers[-1] != speaker:
-        if speaker in state.speakers:
-            state.speakers.remove(speaker)
-        state.speakers.append(speaker)
+    if not state.speakers or next(reversed(state.speakers)) != speaker:
+        state.speakers.pop(speaker, None)
+        state.speakers[speaker] = None
+        parts = speaker.split()
+        if len(parts) > 1:
+            for w in parts:
+                state.by_part[w] = speaker
 
 
 def _headline(sentence: str) -> bool:
