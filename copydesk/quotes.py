@@ -71,6 +71,9 @@ USE_PREFILTER = True
 PREFILTER_MAX_MEM = 64 << 20
 # Words a surname may be expanded from: the full name must be found within this many earlier characters.
 SURNAME_LOOKBACK_CHARS = 50_000
+# A surname is looked for in full in at most this many earlier paragraphs (bounds the work per new surname:
+# a document of many paragraphs and many surnames was quadratic).
+SURNAME_LOOKBACK_PARAGRAPHS = 1000
 
 # Speech cues whose content is the reported clause or quotation, per language. Forms, not lemmas: the regex
 # is a literal alternation. Multi-word cues are written with single spaces.
@@ -608,7 +611,7 @@ def _expand(name: str, state: _State, before: str) -> str:
     # the first earlier paragraph naming it in full; only paragraphs that contain the surname are scanned
     found, searched = state.names.get(name, (None, 0))
     if found is None and searched < len(state.seen):
-        for i in range(searched, len(state.seen)):
+        for i in range(max(searched, len(state.seen) - SURNAME_LOOKBACK_PARAGRAPHS), len(state.seen)):
             text = state.seen[i]
             if name not in text:
                 continue

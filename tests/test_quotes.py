@@ -69,6 +69,18 @@ def test_pronoun_and_surname_resolution() -> None:
     assert qs[1].text == "the committee would ask for a second audit"
 
 
+def test_surname_lookback_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A surname is expanded from a full name in the earlier paragraphs, but only within a bounded window (the
+    # work per new surname must not grow with the document).
+    import copydesk.quotes as Q
+
+    paras = ["Senator Margaret Oyelaran arrived late to the hearing.", "The hearing went on.", "It went on.",
+             "“The report is incomplete and the numbers do not add up,” Oyelaran said."]
+    assert [q.speaker for q in find_quotes(paras)] == ["Margaret Oyelaran"]
+    monkeypatch.setattr(Q, "SURNAME_LOOKBACK_PARAGRAPHS", 2)
+    assert [q.speaker for q in find_quotes(paras)] == ["Oyelaran"]
+
+
 def test_roles() -> None:
     q = one(["Campaign manager Lena Hart told reporters: “We will knock on every door in the county.”"])
     assert q.role == "Campaign manager" and q.speaker == "Lena Hart"
