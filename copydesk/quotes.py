@@ -74,6 +74,8 @@ SURNAME_LOOKBACK_CHARS = 50_000
 # A surname is looked for in full in at most this many earlier paragraphs (bounds the work per new surname:
 # a document of many paragraphs and many surnames was quadratic).
 SURNAME_LOOKBACK_PARAGRAPHS = 1000
+# A pronoun ("she said") refers to one of this many latest speakers (of its gender, when known).
+PRONOUN_LOOKBACK_SPEAKERS = 200
 
 # Speech cues whose content is the reported clause or quotation, per language. Forms, not lemmas: the regex
 # is a literal alternation. Multi-word cues are written with single spaces.
@@ -628,7 +630,7 @@ def _expand(name: str, state: _State, before: str) -> str:
 
 
 def _last_speaker(state: _State, gender: str | None) -> str | None:
-    for s in reversed(state.speakers):
+    for s in islice(reversed(state.speakers), PRONOUN_LOOKBACK_SPEAKERS):
         g = state.gender.get(s)
         if gender is None or g is None or g == gender:
             return s

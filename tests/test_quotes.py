@@ -81,6 +81,16 @@ def test_surname_lookback_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [q.speaker for q in find_quotes(paras)] == ["Oyelaran"]
 
 
+def test_pronoun_lookback_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import copydesk.quotes as Q
+
+    paras = ["“We will rebuild the pier,” said Mr. Tom Baker.", "“The vote is on Friday,” said Mrs. Ann Lee.",
+             "“The money is there,” he said."]
+    assert [q.speaker for q in find_quotes(paras)] == ["Tom Baker", "Ann Lee", "Tom Baker"]
+    monkeypatch.setattr(Q, "PRONOUN_LOOKBACK_SPEAKERS", 1)  # only Ann Lee is looked at: "he" stays unresolved
+    assert [q.speaker for q in find_quotes(paras)] == ["Tom Baker", "Ann Lee"]
+
+
 def test_roles() -> None:
     q = one(["Campaign manager Lena Hart told reporters: “We will knock on every door in the county.”"])
     assert q.role == "Campaign manager" and q.speaker == "Lena Hart"
