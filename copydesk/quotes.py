@@ -37,7 +37,7 @@ around a cue), so there is no catastrophic backtracking on long input.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -814,14 +814,38 @@ def _paragraph(para: str, pi: int, g: _Grammar, state: _State, out: list[QuoteSp
             last = e
         parts.append(para[last:])
         masked = "".join(parts)
-        cues = [c for c in cues if not any(hs <= c[0] < he for hs, he in hidden)]
+        # (quotations do not overlap, so neither do their hidden insides: the one that may hold a cue is the
+        # last that starts at or before it)
+        hstarts = [h[0] for h in hidden]
+
+        def hidden_at(x: int) -> bool:
+            k = bisect_right(hstarts, x) - 1
+            return k >= 0 and x < hidden[k][1]
+
+        cues = [c for c in cues if not hidden_at(c[0])]
     else:
         masked = para
+    # Quotations sorted by start and by end alike (they do not overlap): ranges of them found by bisection.
+    qstarts = [q[0] for q in quotes]
+    qends = [q[1] for q in quotes]
+    qset = set(quotes)
     used: list[tuple[int, int]] = []
+    taken = bytearray(len(masked) + 1)  # 1 where a used span lies (a non-empty one)
+    empty_used = False
     headline: dict[int, bool] = {}  # sentence start -> is a headline (several cues may share a sentence)
 
     def free(a: int, b: int) -> bool:
+        if a < b and not empty_used:  # the usual case: one C-level search of the positions taken
+            return taken.find(1, a, b) < 0
         return all(b <= s or a >= e for s, e in used)
+
+    def use(a: int, b: int) -> None:
+        nonlocal empty_used
+        used.append((a, b))
+        if a < b:
+            taken[a:b] = b"\x01" * (b - a)
+        else:
+            empty_used = True
 
     sentences = _Sentences(masked)
     ss = se = -1
@@ -904,7 +928,7 @@ def _paragraph(para: str, pi: int, g: _Grammar, state: _State, out: list[QuoteSp
         b = len(before_txt) + ss
         cs = (None if prep or not _CONTENT_START_HINT.search(masked, att_end, se)
               else CONTENT_START.match(masked, att_end, se))
-        qs_before = [q for q in quotes if ss <= q[0] and q[1] <= b + 1]
+        qs_before = quotes[bisect_left(qstarts, ss):bisect_right(qends, b + 1)]
         quote_before = bool(qs_before) and not masked[qs_before[-1][1]:b].strip(" ,—–-")
         content_before = _content_before(before_txt) and (
             quote_before or _has_words(before_txt, CLAUSE_MIN_WORDS))
@@ -920,7 +944,7 @@ def _paragraph(para: str, pi: int, g: _Grammar, state: _State, out: list[QuoteSp
                 # the quotation(s) right before the attribution; a split quotation continues after it
                 spans.append(qs_before[-1])
                 direct = True
-                nxt = [q for q in quotes if q[0] >= att_end and q[0] < se + 400]
+                nxt = quotes[bisect_left(qstarts, att_end):bisect_left(qstarts, se + 400)]
                 if nxt and _JOINERS_ONLY.fullmatch(masked, att_end, nxt[0][0]):
                     spans.append(nxt[0])
             else:
@@ -937,7 +961,7 @@ def _paragraph(para: str, pi: int, g: _Grammar, state: _State, out: list[QuoteSp
                 after_start = cs.end()
             elif verb in OBJECT_CUES or label or not _SPACE_WORD.match(masked, att_end, att_end + 3):
                 after_start = -1
-            qs = [q for q in quotes if q[0] >= att_end and q[0] < se]
+            qs = quotes[bisect_left(qstarts, att_end):bisect_left(qstarts, se)]
             if label or after_start < 0:
                 if qs and free(*qs[0]):
                     spans.append(qs[0])
@@ -955,10 +979,10 @@ def _paragraph(para: str, pi: int, g: _Grammar, state: _State, out: list[QuoteSp
                 seg = (after_start, se - tail)
                 if _has_words(masked[seg[0]:seg[1]], CLAUSE_MIN_WORDS):
                     spans.append(seg)
-                    direct = any(seg[0] <= q[0] < seg[1] for q in quotes)
+                    direct = bisect_left(qstarts, seg[0]) < bisect_left(qstarts, seg[1])
         if not spans or not all(free(*s) for s in spans):
             continue
-        if direct and len(spans) == 1 and spans[0] in quotes:
+        if direct and len(spans) == 1 and spans[0] in qset:
             if not _has_words(para[spans[0][0]:spans[0][1]], QUOTE_MIN_WORDS) and not label and content_before is False and spans[0][0] > att_end + 2:
                 continue
         if subj and subj[:1].isupper() and (headline.get(ss) if ss in headline
@@ -978,8 +1002,9 @@ def _paragraph(para: str, pi: int, g: _Grammar, state: _State, out: list[QuoteSp
         if len(text) < 2:
             continue
         _note(state, speaker, role)
-        used.extend(spans)
-        used.append((c[0], c[1]))
+        for a, b in spans:
+            use(a, b)
+        use(c[0], c[1])
         out.append(QuoteSpan(Quote(text, speaker, role or state.roles.get(speaker), cue_text),
                              pi, tuple(spans), direct))
 
