@@ -197,6 +197,39 @@ def _best_prose(feats: LineFeatures, p: np.ndarray, end: int | None = None) -> n
     return prose & (p >= FALLBACK_REL * float(p[prose].max()))
 
 
+def _about_boxes(feats: LineFeatures, start: int, role: dict[int, tuple[str, str]], authors: list[str]) -> list[str]:
+    """About boxes from line `start` on (a short heading naming a person or the site, then a paragraph about
+    it): both lines go to `role`; the paragraphs about a person are returned (bios)."""
+    lines, w = feats.text, feats.words[start:]
+    bios = []
+    for i in (np.flatnonzero((w[:-1] <= roles.ABOUT_MAX_WORDS) & (w[1:] >= roles.ABOUT_MIN_WORDS)) + start).tolist():
+        if i in role or i + 1 in role:
+            continue
+        subject = roles.about_box(lines[i], lines[i + 1])
+        if subject:
+            person = subject == "author" or subject in authors or roles.bio_author(lines[i + 1]) is not None
+            kind = "bio" if person else "about"
+            role[i] = role[i + 1] = (kind, f"{'author bio' if person else 'about box'}: under '{lines[i]}'")
+            if person:
+                bios.append(lines[i + 1])
+    return bios
+
+
+def _end_at_bio(feats: LineFeatures, body: np.ndarray, role: dict[int, tuple[str, str]]) -> None:
+    """A bio (or about box) after most of the body's words closes the article: the body lines after it are the
+    page's furniture. (Words, not lines: a stray line kept at the page's top must not make a bio above the
+    article look like its end.)"""
+    bio_lines = [i for i, r in role.items() if r[0] in ("bio", "about")]
+    if not bio_lines:
+        return
+    kept_words = np.cumsum(np.where(body, feats.words, 0))
+    closing = [i for i in bio_lines if kept_words[i] >= kept_words[-1] - kept_words[i]]
+    if closing:
+        for i in range(max(closing) + 1, len(body)):
+            if body[i] and i not in role:
+                body[i] = False
+
+
 def _reason_text(code: int) -> str:
     why = [w for bit, w in ((1, "no sentence end"), (2, "short"), (4, "interface words"), (8, "repeated in page"),
                             (16, "comment or timestamp words")) if code & bit]
@@ -403,31 +436,10 @@ def _finish(text: str, feats: LineFeatures, p: np.ndarray | None, url: str | Non
                 bio.append(s)
                 if name not in authors:
                     authors.append(name)
-    # An about box: a short heading naming a person or the site, then a paragraph about it.
-    w = feats.words[first_body:]
-    for i in (np.flatnonzero((w[:-1] <= roles.ABOUT_MAX_WORDS) & (w[1:] >= roles.ABOUT_MIN_WORDS)) + first_body).tolist():
-        if i in role or i + 1 in role:
-            continue
-        subject = roles.about_box(lines[i], lines[i + 1])
-        if subject:
-            person = subject == "author" or subject in authors or roles.bio_author(lines[i + 1]) is not None
-            kind = "bio" if person else "about"
-            role[i] = role[i + 1] = (kind, f"{'author bio' if person else 'about box'}: under '{lines[i]}'")
-            if person:
-                bio.append(lines[i + 1])
+    bio.extend(_about_boxes(feats, first_body, role, authors))
     for i in roles.rights_notices(lines, np.flatnonzero(body & (feats.words <= roles.RIGHTS_MAX_WORDS)).tolist()):
         role.setdefault(i, ("boilerplate", "copyright notice"))
-    # A bio (or about box) after most of the body's words closes the article: what follows it is the page's
-    # furniture. (Words, not lines: a stray line kept at the page's top must not make a bio above the
-    # article look like its end.)
-    bio_lines = [i for i, r in role.items() if r[0] in ("bio", "about")]
-    if bio_lines:
-        kept_words = np.cumsum(np.where(body, feats.words, 0))
-        closing = [i for i in bio_lines if kept_words[i] >= kept_words[-1] - kept_words[i]]
-        if closing:
-            for i in range(max(closing) + 1, n):
-                if body[i] and i not in role:
-                    body[i] = False
+    _end_at_bio(feats, body, role)
 
     # A comment thread: from its first header on, the lines the classifier kept are the readers', not the
     # article's (comment text is prose: only the headers tell it apart).
