@@ -130,10 +130,12 @@ RIGHTS = re.compile(H.COPYRIGHT.pattern + r"|\ball rights reserved|alle rechte v
                     r"todos los derechos reservados|todos os direitos reservados|tutti i diritti riservati|"
                     r"alle rechten voorbehouden|wszelkie prawa zastrzeżone|все права защищены|copyright\s+\d{4}", re.I)
 RIGHTS_MAX_WORDS = 40
-# Substrings one of which every RIGHTS match holds: found with str.find over the candidate lines joined (the
-# case-insensitive pattern itself is far too slow to run over every line of a corpus).
-RIGHTS_KEYS = ("©", "ights", "IGHTS", "opyright", "OPYRIGHT", "(c)", "(C)", "&copy", "echte", "ROITS", "roits",
-               "erechos", "ireitos", "iritti", "ECHOS", "EITOS", "ITTI", "prawa", "PRAWA", "права", "ПРАВА")
+# Substrings one of which every RIGHTS match written in lower, Capitalised or UPPER case holds (not every
+# mixed case): found with str.find over the candidate lines joined (the case-insensitive pattern itself is
+# far too slow to run over every line of a corpus).
+RIGHTS_KEYS = ("©", "ights", "IGHTS", "opyright", "OPYRIGHT", "(c)", "(C)", "&copy", "&COPY", "echte", "ECHTE",
+               "roits", "ROITS", "erechos", "ECHOS", "ireitos", "EITOS", "iritti", "ITTI", "prawa", "PRAWA",
+               "права", "ПРАВА")
 
 
 def rights_notices(lines: list[str], candidates: list[int]) -> list[int]:
