@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .article import Article
+from .decode import decode_text
 from .options import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Options
 from .render import FORMATS, render_as
 
@@ -146,7 +147,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 if len(data) > opts.max_bytes:
                     emit(Article(status="too_large", reason=f"the input is above max_bytes={opts.max_bytes}"), source)
                     continue
-                emit(extract_text(data.decode("utf-8", errors="replace"), url=args.url, options=opts), source)
+                emit(extract_text(decode_text(data), url=args.url, options=opts), source)
             else:
                 emit(extract(data, url=args.url, options=opts), source)
         except OSError as e:
@@ -167,10 +168,7 @@ def _fetched(url: str, args: argparse.Namespace, opts: Options) -> Article:
         return Article(status="error" if e.status != "too_large" else "too_large", url=url,
                        reason=f"fetch {e.status}: {e.reason}")
     if args.source == "text":
-        from .decode import normalise_charset
-
-        text = page.body.decode(normalise_charset(page.charset) or "utf-8", errors="replace")
-        return extract_text(text, url=page.final_url, options=opts)
+        return extract_text(decode_text(page.body, page.charset), url=page.final_url, options=opts)
     return extract(page.body, url=page.final_url, options=opts, http_charset=page.charset)
 
 

@@ -71,6 +71,12 @@ def normalise_charset(name: str | None) -> str | None:
         return None
 
 
+def decode_text(data: bytes, charset: str | None = None) -> str:
+    """Flattened text's bytes as a string: the declared charset when Python knows it, else UTF-8; bad
+    bytes become U+FFFD (text mode judges lines, one bad byte must not lose a document)."""
+    return data.decode(normalise_charset(charset) or "utf-8", errors="replace")
+
+
 def sniff_not_html(head: bytes | str) -> str | None:
     """Why this is not an HTML page, or None when it may be one."""
     if isinstance(head, bytes):

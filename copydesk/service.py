@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .article import Article
-from .decode import normalise_charset
+from .decode import decode_text
 from .fetch import DEFAULT_FETCH_TIMEOUT, REFUSED, Fetched, FetchError, charset_of, fetch
 from .options import Options
 from .render import render_as
@@ -162,7 +162,7 @@ class _Handler(BaseHTTPRequestHandler):
             page, http_charset = body, charset_of(self.headers.get("Content-Type"))
         if text_mode:
             if not isinstance(page, str):
-                page = page.decode(normalise_charset(http_charset) or "utf-8", errors="replace")
+                page = decode_text(page, http_charset)
             return extract_text(page, url=url, options=opts)
         return extract(page, url=url, options=opts, http_charset=http_charset)
 
