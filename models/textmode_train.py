@@ -90,7 +90,8 @@ def fold_of(page_id: str, k: int) -> int:
     return zlib.crc32(page_id.encode("utf8")) % k
 
 
-def load(shared: Path, holdout: dict[str, tuple[int, int]] | None = None):
+def load(shared: Path, holdout: dict[str, tuple[int, int]] | None = None,
+         sets: tuple[tuple[str, str | None], ...] = TRAIN_SETS):
     """Features, labels and weights of every training page; `holdout` maps a dataset to (fold, folds):
     that fold's pages are left out (cross-validation)."""
     sys.path.insert(0, str(shared / "benchmarks"))
@@ -98,7 +99,7 @@ def load(shared: Path, holdout: dict[str, tuple[int, int]] | None = None):
 
     holdout = holdout or {}
     docs = []  # (feats, y, weight)
-    for name, split in TRAIN_SETS:
+    for name, split in sets:
         for _id, text, g in benchlib.iter_flat(name, str(shared / "benchmarks")):
             if split and g.get("split") != split:
                 continue
@@ -169,10 +170,11 @@ def train_mlp(X: np.ndarray, y: np.ndarray, w: np.ndarray, seed: int = SEED, hid
     return MLP(mean.astype(np.float32), scale, params[0], params[1], params[2], float(params[3][0]))
 
 
-def train_ensemble(X: np.ndarray, y: np.ndarray, w: np.ndarray, seed: int, **hp: int) -> MLP:
-    """ENSEMBLE nets from seeds seed, seed+100 ...; their average logit is one MLP with all their hidden
-    units side by side, so inference costs one (wider) product, not ENSEMBLE of them."""
-    nets = [train_mlp(X, y, w, seed + 100 * i, **hp) for i in range(ENSEMBLE)]
+def train_ensemble(X: np.ndarray, y: np.ndarray, w: np.ndarray, seed: int, members: int = ENSEMBLE,
+                   **hp: int) -> MLP:
+    """`members` nets from seeds seed, seed+100 ...; their average logit is one MLP with all their hidden
+    units side by side, so inference costs one (wider) product, not `members` of them."""
+    nets = [train_mlp(X, y, w, seed + 100 * i, **hp) for i in range(members)]
     if len(nets) == 1:
         return nets[0]
     k = np.float32(len(nets))
@@ -181,7 +183,6 @@ def train_ensemble(X: np.ndarray, y: np.ndarray, w: np.ndarray, seed: int, **hp:
 
 
 def main() -> int:
-    global TRAIN_SETS, ENSEMBLE
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
     ap.add_argument("--out", default=str(ROOT / "copydesk" / "data" / "textmode_model.json"))
@@ -196,22 +197,22 @@ def main() -> int:
                     help="leave out fold K of N of a dataset's pages (fold_of), for cross-validation")
     ap.add_argument("--ensemble", type=int, default=ENSEMBLE, help="nets per stage (ENSEMBLE)")
     a = ap.parse_args()
-    ENSEMBLE = a.ensemble
     hp = {"hidden": a.hidden, "epochs": a.epochs}
     for kv in a.set_weight:
         name, _, w = kv.partition("=")
         SET_WEIGHT[name] = float(w)
+    sets = TRAIN_SETS
     for kv in a.add_set:
         spec, _, w = kv.partition("=")
         name, _, split = spec.partition(":")
-        TRAIN_SETS = (*TRAIN_SETS, (name, split or None))
+        sets = (*sets, (name, split or None))
         SET_WEIGHT[name] = float(w or 1)  # (a held-out set trained on: say so wherever it is reported)
     holdout = {}
     for kv in a.holdout:
         name, _, kn = kv.partition("=")
         k, _, nf = kn.partition("/")
         holdout[name] = (int(k), int(nf))
-    docs = load(Path(a.shared), holdout)
+    docs = load(Path(a.shared), holdout, sets)
     X1 = np.concatenate([f.X for f, _, _ in docs])
     Y = np.concatenate([y for _, y, _ in docs])
     Wt = np.concatenate([w for _, _, w in docs])
@@ -235,13 +236,13 @@ def main() -> int:
             off += len(y)
         return np.concatenate(out)
 
-    stage1 = train_ensemble(X1, Y, Wt, SEED, **hp)
+    stage1 = train_ensemble(X1, Y, Wt, SEED, a.ensemble, **hp)
     p = oof(X1, SEED)
     print(f"stage 1 out-of-fold line accuracy {float(((p >= 0.5) == (Y > 0.5))[lab].mean()):.3f}", file=sys.stderr)
     later = []
     for s in range(a.stages - 1):
         X2 = next_inputs(p)
-        later.append(train_ensemble(X2, Y, Wt, SEED + 10 * (s + 1), **hp))
+        later.append(train_ensemble(X2, Y, Wt, SEED + 10 * (s + 1), a.ensemble, **hp))
         if s < a.stages - 2:
             p = oof(X2, SEED + 10 * (s + 1))
             print(f"stage {s + 2} out-of-fold line accuracy {float(((p >= 0.5) == (Y > 0.5))[lab].mean()):.3f}",
